@@ -5,6 +5,15 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 
+def embedding_text(title: str, section: str, text: str) -> str:
+    """Text given to the embedding model: title and heading path as context, then the chunk.
+
+    The one definition, used by the chunker to measure token budgets and by the index to embed.
+    """
+    context = " > ".join(part for part in (title, section) if part)
+    return f"{context}\n{text}" if context else text
+
+
 class Chunk(BaseModel):
     """A piece of a document as stored in the index."""
 
@@ -24,9 +33,8 @@ class Chunk(BaseModel):
     doc_sets: list[str] = Field(default_factory=list)
 
     def embedding_text(self) -> str:
-        """Text given to the embedding model: title and heading path as context, then the chunk."""
-        context = " > ".join(part for part in (self.title, self.section) if part)
-        return f"{context}\n{self.text}" if context else self.text
+        """Text given to the embedding model (see :func:`embedding_text`)."""
+        return embedding_text(self.title, self.section, self.text)
 
     @property
     def location(self) -> str:

@@ -1,0 +1,1 @@
+"""German text handling shared by ingestion and answering."""
