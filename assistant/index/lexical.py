@@ -1,0 +1,140 @@
+"""German lexical index: BM25 (bm25s) over Snowball-stemmed, decompounded tokens.
+
+Built from the manifest's visible chunks and persisted beside Chroma with the manifest
+generation it reflects; a stale or unreadable copy is simply rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from assistant.text.german import Decompounder, content_stems, lexical_tokens
+from assistant.types import Chunk, SearchFilters
+
+log = logging.getLogger(__name__)
+
+
+class LexicalIndex:
+    """BM25 over chunk texts (with title and section as context), with metadata masks."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self._meta: list[dict[str, object]] = []
+        self._bm25 = None
+        self._decompounder = Decompounder([])
+        self.generation = -1
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def build(self, chunks: Iterable[Chunk], generation: int) -> None:
+        """Index ``chunks`` from scratch."""
+        import bm25s
+
+        chunk_list = list(chunks)
+        texts = [c.embedding_text() for c in chunk_list]
+        vocabulary: set[str] = set()
+        for text in texts:
+            vocabulary.update(content_stems(text))
+        self._decompounder = Decompounder(vocabulary)
+        corpus_tokens = [lexical_tokens(text, self._decompounder) or ["\x00"] for text in texts]
+        self.ids = [c.chunk_id for c in chunk_list]
+        self._meta = [_filter_meta(c) for c in chunk_list]
+        self.generation = generation
+        if not chunk_list:
+            self._bm25 = None
+            return
+        self._bm25 = bm25s.BM25()
+        self._bm25.index(corpus_tokens, show_progress=False)
+
+    def search(self, query: str, k: int, filters: SearchFilters | None = None) -> list[tuple[str, float]]:
+        """Best-scoring chunk ids with their BM25 scores; only chunks with a positive score."""
+        if self._bm25 is None or k <= 0:
+            return []
+        vocab = self._bm25.vocab_dict
+        tokens = [t for t in lexical_tokens(query, self._decompounder) if t in vocab]
+        if not tokens:
+            return []
+        mask = self._mask(filters)
+        if mask is not None and not mask.any():
+            return []
+        k = min(k, len(self.ids))
+        docs, scores = self._bm25.retrieve(
+            [tokens], k=k, show_progress=False, weight_mask=mask, n_threads=1
+        )
+        return [
+            (self.ids[int(doc)], float(score))
+            for doc, score in zip(docs[0], scores[0], strict=True)
+            if score > 0
+        ]
+
+    def _mask(self, filters: SearchFilters | None) -> np.ndarray | None:
+        if filters is None:
+            return None
+        keep = np.ones(len(self.ids), dtype=bool)
+        for i, meta in enumerate(self._meta):
+            keep[i] = _matches(meta, filters)
+        return keep.astype(np.float32)
+
+    # --- persistence ------------------------------------------------------------
+    def save(self, directory: Path) -> None:
+        """Write atomically: a new folder is renamed over the old one."""
+        tmp = directory.with_name(directory.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self._bm25 is not None:
+            self._bm25.save(str(tmp / "bm25"), show_progress=False)
+        state = {"generation": self.generation, "ids": self.ids, "meta": self._meta,
+                 "vocabulary": sorted(self._decompounder._known)}
+        (tmp / "state.json").write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        shutil.rmtree(directory, ignore_errors=True)
+        tmp.rename(directory)
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex | None:
+        """The saved index, or None when missing or unreadable (the caller rebuilds)."""
+        import bm25s
+
+        try:
+            state = json.loads((directory / "state.json").read_text(encoding="utf-8"))
+            index = cls()
+            index.ids = state["ids"]
+            index._meta = state["meta"]
+            index.generation = int(state["generation"])
+            index._decompounder = Decompounder(state["vocabulary"])
+            if index.ids:
+                index._bm25 = bm25s.BM25.load(str(directory / "bm25"), show_progress=False)
+            return index
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("lexical index at %s unreadable, will rebuild: %s", directory, exc)
+            return None
+
+
+def _filter_meta(chunk: Chunk) -> dict[str, object]:
+    return {
+        "doc_id": chunk.doc_id,
+        "doc_type": chunk.doc_type,
+        "municipality": (chunk.municipality or "").lower(),
+        "hf": chunk.handlungsfelder,
+        "sets": chunk.doc_sets,
+    }
+
+
+def _matches(meta: dict[str, object], filters: SearchFilters) -> bool:
+    if filters.doc_type and meta["doc_type"] != filters.doc_type:
+        return False
+    if filters.handlungsfeld and filters.handlungsfeld not in meta["hf"]:  # type: ignore[operator]
+        return False
+    if filters.municipality and meta["municipality"] != filters.municipality.lower():
+        return False
+    if filters.doc_ids is not None and meta["doc_id"] not in filters.doc_ids:
+        return False
+    if filters.doc_sets is not None and not set(filters.doc_sets) & set(meta["sets"]):  # type: ignore[arg-type]
+        return False
+    return True

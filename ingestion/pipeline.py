@@ -1,0 +1,224 @@
+"""file -> loader -> cleaner -> chunker -> tagger -> index, one document at a time.
+
+A file that cannot be read is reported with its reason and the run goes on; nothing
+already indexed is touched for it. Unchanged files (same bytes, same sidecar, same
+pipeline settings) are skipped before loading, so a re-run computes no embeddings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.errors import AssistantError, DocumentError, EmptyDocumentError
+from assistant.handlungsfelder import resolve_handlungsfeld
+from assistant.index import Index
+from assistant.index.manifest import text_hash
+from assistant.types import Chunk, DocumentRecord
+from ingestion.chunking import chunk_document
+from ingestion.cleaning import clean_document
+from ingestion.discovery import doc_id_for, doc_type_for, iter_input_files, relative_source
+from ingestion.document import LoadedDocument
+from ingestion.loaders import load_document
+from ingestion.loaders.metadata import is_sidecar, sidecar_paths
+from ingestion.report import FileResult, IngestReport
+from ingestion.tagging import tag_handlungsfelder
+
+log = logging.getLogger(__name__)
+
+# Bump when loading, cleaning or chunking changes in a way that changes chunks.
+PIPELINE_VERSION = "1"
+
+ProgressCallback = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class InputFile:
+    root: Path
+    path: Path
+
+    @property
+    def source(self) -> str:
+        return relative_source(self.root, self.path)
+
+
+def discover(roots: Sequence[Path]) -> list[InputFile]:
+    """All input files under the given roots, in a stable order."""
+    return [InputFile(root, path) for root in roots for path in iter_input_files(root, is_sidecar)]
+
+
+class Ingestor:
+    """Runs the pipeline against an open, writable :class:`Index`."""
+
+    def __init__(self, index: Index, settings: Settings) -> None:
+        self.index = index
+        self.settings = settings
+
+    def fingerprint(self, path: Path) -> str:
+        """Hash of the file, its sidecar and everything that shapes its chunks."""
+        digest = hashlib.sha256()
+        digest.update(path.read_bytes())
+        for sidecar in sidecar_paths(path):
+            if sidecar.exists():
+                digest.update(sidecar.read_bytes())
+        digest.update(
+            f"|{PIPELINE_VERSION}|{self.index.embedder.name}|{self.settings.chunk_tokens}".encode()
+        )
+        return digest.hexdigest()
+
+    def run(
+        self, roots: Sequence[Path], *, prune: bool = False, progress: ProgressCallback | None = None
+    ) -> IngestReport:
+        """Ingest every file under ``roots``; with ``prune`` remove documents whose files are gone."""
+        started = time.perf_counter()
+        report = IngestReport()
+        reconciled = self.index.reconcile()
+        report.reconciled = {k: v for k, v in vars(reconciled).items() if v}
+        files = discover(roots)
+        seen_paths: set[str] = set()
+        for number, item in enumerate(files, start=1):
+            if progress:
+                progress(item.source, number, len(files))
+            seen_paths.add(str(item.path.resolve()))
+            result = self.ingest_file(item)
+            report.files.append(result)
+            report.embeddings_computed += result.embeddings_computed
+            if result.status == "ok":
+                report.chunks_written += result.chunks
+        if prune:
+            report.files.extend(self._prune(roots, seen_paths))
+        self.index.lexical()  # rebuild and persist the lexical index for the new generation
+        report.seconds = round(time.perf_counter() - started, 3)
+        return report
+
+    def ingest_file(self, item: InputFile) -> FileResult:
+        """One file; never raises for a bad document."""
+        path = item.path.resolve()
+        before = self.index.embeddings_computed
+        try:
+            if path.stat().st_size > self.settings.max_file_mb * 1024 * 1024:
+                load_document(path, max_bytes=int(self.settings.max_file_mb * 1024 * 1024),
+                              max_unpacked_bytes=int(self.settings.max_unpacked_mb * 1024 * 1024))
+            fingerprint = self.fingerprint(path)
+            known = self.index.manifest.document_by_path(str(path))
+            if known and known.content_hash == fingerprint and known.status == "ready":
+                return FileResult(path=item.source, status="unchanged", doc_id=known.doc_id,
+                                  chunks=known.chunk_count, warnings=known.warnings)
+            loaded = load_document(
+                path,
+                max_bytes=int(self.settings.max_file_mb * 1024 * 1024),
+                max_unpacked_bytes=int(self.settings.max_unpacked_mb * 1024 * 1024),
+            )
+            cleaned = clean_document(loaded)
+            record, chunks = self.build(item, cleaned, fingerprint)
+            if known and known.doc_id != record.doc_id:
+                self.index.remove_document(known.doc_id)
+            self.index.write_document(record, chunks)
+            return FileResult(
+                path=item.source,
+                status="ok",
+                doc_id=record.doc_id,
+                chunks=len(chunks),
+                embeddings_computed=self.index.embeddings_computed - before,
+                warnings=record.warnings,
+            )
+        except DocumentError as exc:
+            log.warning("document failed: %s", exc)
+            return FileResult(path=item.source, status="failed", reason=exc.message, error_code=exc.code)
+        except AssistantError:
+            raise  # index or configuration problems stop the run: every later file would fail too
+        except Exception as exc:  # noqa: BLE001 - one broken file must not stop the batch
+            log.exception("unexpected error in %s", path)
+            return FileResult(
+                path=item.source,
+                status="failed",
+                reason=f"Unerwarteter Fehler beim Lesen der Datei: {type(exc).__name__}: {exc}",
+                error_code="internal_error",
+            )
+
+    def build(self, item: InputFile, doc: LoadedDocument, fingerprint: str) -> tuple[DocumentRecord, list[Chunk]]:
+        """Metadata and chunks for a cleaned document."""
+        meta = doc.metadata
+        source = item.source
+        doc_id = str(meta.get("id") or doc_id_for(source))
+        title = str(meta.get("title") or doc.title or Path(source).stem.replace("_", " ").replace("-", " "))
+        doc_type = str(meta.get("doc_type") or doc_type_for(source))
+        municipality = _optional_str(meta.get("municipality"))
+        date = _optional_str(meta.get("date"))
+        url = _optional_str(meta.get("url"))
+        doc_sets = [str(s) for s in _as_list(meta.get("doc_sets"))]
+        fixed_fields = [resolve_handlungsfeld(str(v)) for v in _as_list(meta.get("handlungsfelder"))]
+        drafts = chunk_document(
+            doc,
+            title=title,
+            max_tokens=min(self.settings.chunk_tokens, self.index.embedder.max_tokens),
+            count_tokens=self.index.embedder.count_tokens,
+        )
+        if not drafts:
+            raise EmptyDocumentError(
+                "Die Datei enthält nach der Bereinigung keinen verwertbaren Text.", source=source
+            )
+        chunks: list[Chunk] = []
+        for position, draft in enumerate(drafts):
+            section = " > ".join(draft.section_path)
+            tags = fixed_fields or tag_handlungsfelder(draft.text, context=f"{title} {section}")
+            chunk = Chunk(
+                chunk_id="",
+                doc_id=doc_id,
+                text=draft.text,
+                title=title,
+                source=source,
+                doc_type=doc_type,
+                section=section,
+                page=draft.page,
+                position=position,
+                municipality=municipality,
+                date=date,
+                url=url,
+                handlungsfelder=tags,
+                doc_sets=doc_sets,
+            )
+            chunk.chunk_id = f"{doc_id}::{position:04d}::{text_hash(chunk.embedding_text())[:12]}"
+            chunks.append(chunk)
+        record = DocumentRecord(
+            doc_id=doc_id,
+            source=source,
+            path=str(item.path.resolve()),
+            title=title,
+            doc_type=doc_type,
+            content_hash=fingerprint,
+            chunk_count=len(chunks),
+            status="ready",
+            ingested_at=self.index.manifest.now(),
+            warnings=list(doc.warnings),
+            doc_sets=doc_sets,
+        )
+        return record, chunks
+
+    def _prune(self, roots: Sequence[Path], seen_paths: set[str]) -> list[FileResult]:
+        resolved_roots = [root.resolve() for root in roots]
+        results = []
+        for record in self.index.manifest.documents():
+            path = Path(record.path)
+            under_root = any(path == root or root in path.parents for root in resolved_roots)
+            if under_root and record.path not in seen_paths and not path.exists():
+                removed = self.index.remove_document(record.doc_id)
+                results.append(FileResult(path=record.source, status="removed", doc_id=record.doc_id, chunks=removed))
+        return results
+
+
+def _as_list(value: object) -> list[object]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+def _optional_str(value: object) -> str | None:
+    return str(value) if value not in (None, "") else None

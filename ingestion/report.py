@@ -1,0 +1,48 @@
+"""What an ingest run did, file by file: for the terminal and for ``--json``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+FileStatus = Literal["ok", "unchanged", "failed", "removed"]
+
+
+class FileResult(BaseModel):
+    """Outcome for one input file."""
+
+    path: str
+    status: FileStatus
+    doc_id: str | None = None
+    chunks: int = 0
+    embeddings_computed: int = 0
+    reason: str | None = Field(default=None, description="Why the file failed (German, names the problem).")
+    error_code: str | None = None
+    warnings: list[str] = Field(default_factory=list)
+
+
+class IngestReport(BaseModel):
+    """Totals and per-file results of one ingest run."""
+
+    files: list[FileResult] = Field(default_factory=list)
+    seconds: float = 0.0
+    embeddings_computed: int = 0
+    chunks_written: int = 0
+    reconciled: dict[str, int] = Field(default_factory=dict)
+
+    def count(self, status: FileStatus) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def failed(self) -> bool:
+        """True when any file failed: the CLI then exits non-zero."""
+        return self.count("failed") > 0
+
+    def totals(self) -> dict[str, int]:
+        return {status: self.count(status) for status in ("ok", "unchanged", "failed", "removed")}
+
+    def to_json_dict(self) -> dict[str, object]:
+        data = self.model_dump()
+        data["totals"] = self.totals()
+        return data
