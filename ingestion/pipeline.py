@@ -16,7 +16,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.errors import AssistantError, DocumentError, EmptyDocumentError
-from assistant.handlungsfelder import resolve_handlungsfeld
+from assistant.handlungsfelder import DOC_TYPES, resolve_handlungsfeld
 from assistant.index import Index
 from assistant.index.manifest import text_hash
 from assistant.types import Chunk, DocumentRecord
@@ -24,8 +24,8 @@ from ingestion.chunking import chunk_document
 from ingestion.cleaning import clean_document
 from ingestion.discovery import doc_id_for, doc_type_for, iter_input_files, relative_source
 from ingestion.document import LoadedDocument
-from ingestion.loaders import load_document
-from ingestion.loaders.metadata import is_sidecar, sidecar_paths
+from ingestion.loaders import check_file, is_sidecar, load_document
+from ingestion.loaders.metadata import find_sidecar
 from ingestion.report import FileResult, IngestReport
 from ingestion.tagging import tag_handlungsfelder
 
@@ -58,17 +58,17 @@ class Ingestor:
     def __init__(self, index: Index, settings: Settings) -> None:
         self.index = index
         self.settings = settings
+        self.max_bytes = int(settings.max_file_mb * 1024 * 1024)
+        self.max_unpacked_bytes = int(settings.max_unpacked_mb * 1024 * 1024)
 
     def fingerprint(self, path: Path) -> str:
         """Hash of the file, its sidecar and everything that shapes its chunks."""
         digest = hashlib.sha256()
         digest.update(path.read_bytes())
-        for sidecar in sidecar_paths(path):
-            if sidecar.exists():
-                digest.update(sidecar.read_bytes())
-        digest.update(
-            f"|{PIPELINE_VERSION}|{self.index.embedder.name}|{self.settings.chunk_tokens}".encode()
-        )
+        sidecar = find_sidecar(path)
+        if sidecar is not None:
+            digest.update(sidecar.read_bytes())
+        digest.update(f"|{PIPELINE_VERSION}|{self.index.embedder.name}|{self.settings.chunk_tokens}".encode())
         return digest.hexdigest()
 
     def run(
@@ -101,19 +101,18 @@ class Ingestor:
         path = item.path.resolve()
         before = self.index.embeddings_computed
         try:
-            if path.stat().st_size > self.settings.max_file_mb * 1024 * 1024:
-                load_document(path, max_bytes=int(self.settings.max_file_mb * 1024 * 1024),
-                              max_unpacked_bytes=int(self.settings.max_unpacked_mb * 1024 * 1024))
+            check_file(path, max_bytes=self.max_bytes)
             fingerprint = self.fingerprint(path)
             known = self.index.manifest.document_by_path(str(path))
             if known and known.content_hash == fingerprint and known.status == "ready":
-                return FileResult(path=item.source, status="unchanged", doc_id=known.doc_id,
-                                  chunks=known.chunk_count, warnings=known.warnings)
-            loaded = load_document(
-                path,
-                max_bytes=int(self.settings.max_file_mb * 1024 * 1024),
-                max_unpacked_bytes=int(self.settings.max_unpacked_mb * 1024 * 1024),
-            )
+                return FileResult(
+                    path=item.source,
+                    status="unchanged",
+                    doc_id=known.doc_id,
+                    chunks=known.chunk_count,
+                    warnings=known.warnings,
+                )
+            loaded = load_document(path, max_bytes=self.max_bytes, max_unpacked_bytes=self.max_unpacked_bytes)
             cleaned = clean_document(loaded)
             record, chunks = self.build(item, cleaned, fingerprint)
             if known and known.doc_id != record.doc_id:
@@ -141,7 +140,9 @@ class Ingestor:
                 error_code="internal_error",
             )
 
-    def build(self, item: InputFile, doc: LoadedDocument, fingerprint: str) -> tuple[DocumentRecord, list[Chunk]]:
+    def build(
+        self, item: InputFile, doc: LoadedDocument, fingerprint: str
+    ) -> tuple[DocumentRecord, list[Chunk]]:
         """Metadata and chunks for a cleaned document."""
         meta = doc.metadata
         source = item.source
@@ -152,7 +153,15 @@ class Ingestor:
         date = _optional_str(meta.get("date"))
         url = _optional_str(meta.get("url"))
         doc_sets = [str(s) for s in _as_list(meta.get("doc_sets"))]
-        fixed_fields = [resolve_handlungsfeld(str(v)) for v in _as_list(meta.get("handlungsfelder"))]
+        try:
+            fixed_fields = [resolve_handlungsfeld(str(v)) for v in _as_list(meta.get("handlungsfelder"))]
+        except ValueError as exc:
+            raise DocumentError(f"Metadatenfeld 'handlungsfelder': {exc}", source=source) from exc
+        if doc_type not in DOC_TYPES:
+            raise DocumentError(
+                f"Metadatenfeld 'doc_type': {doc_type!r} ist unbekannt. Erlaubt: {', '.join(DOC_TYPES)}",
+                source=source,
+            )
         drafts = chunk_document(
             doc,
             title=title,
@@ -208,7 +217,9 @@ class Ingestor:
             under_root = any(path == root or root in path.parents for root in resolved_roots)
             if under_root and record.path not in seen_paths and not path.exists():
                 removed = self.index.remove_document(record.doc_id)
-                results.append(FileResult(path=record.source, status="removed", doc_id=record.doc_id, chunks=removed))
+                results.append(
+                    FileResult(path=record.source, status="removed", doc_id=record.doc_id, chunks=removed)
+                )
         return results
 
 
