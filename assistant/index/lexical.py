@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import shutil
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -28,6 +30,7 @@ class LexicalIndex:
         self._meta: list[dict[str, object]] = []
         self._bm25 = None
         self._decompounder = Decompounder([])
+        self._df: dict[str, int] = {}
         self.generation = -1
 
     def __len__(self) -> int:
@@ -44,6 +47,7 @@ class LexicalIndex:
             vocabulary.update(content_stems(text))
         self._decompounder = Decompounder(vocabulary)
         corpus_tokens = [lexical_tokens(text, self._decompounder) or ["\x00"] for text in texts]
+        self._df = dict(Counter(token for tokens in corpus_tokens for token in set(tokens)))
         self.ids = [c.chunk_id for c in chunk_list]
         self._meta = [_filter_meta(c) for c in chunk_list]
         self.generation = generation
@@ -52,6 +56,15 @@ class LexicalIndex:
             return
         self._bm25 = bm25s.BM25()
         self._bm25.index(corpus_tokens, show_progress=False)
+
+    def analyze(self, text: str) -> list[str]:
+        """The tokens this index would make of ``text`` (stems plus compound parts)."""
+        return lexical_tokens(text, self._decompounder)
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency; unseen tokens get the highest weight."""
+        n = max(len(self.ids), 1)
+        return math.log(1.0 + n / (self._df.get(token, 0) + 0.5))
 
     def search(self, query: str, k: int, filters: SearchFilters | None = None) -> list[tuple[str, float]]:
         """Best-scoring chunk ids with their BM25 scores; only chunks with a positive score."""
@@ -91,7 +104,7 @@ class LexicalIndex:
         if self._bm25 is not None:
             self._bm25.save(str(tmp / "bm25"), show_progress=False)
         state = {"generation": self.generation, "ids": self.ids, "meta": self._meta,
-                 "vocabulary": sorted(self._decompounder._known)}
+                 "vocabulary": sorted(self._decompounder._known), "df": self._df}
         (tmp / "state.json").write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
         shutil.rmtree(directory, ignore_errors=True)
         tmp.rename(directory)
@@ -101,6 +114,8 @@ class LexicalIndex:
         """The saved index, or None when missing or unreadable (the caller rebuilds)."""
         import bm25s
 
+        if not (directory / "state.json").exists():
+            return None
         try:
             state = json.loads((directory / "state.json").read_text(encoding="utf-8"))
             index = cls()
@@ -108,6 +123,7 @@ class LexicalIndex:
             index._meta = state["meta"]
             index.generation = int(state["generation"])
             index._decompounder = Decompounder(state["vocabulary"])
+            index._df = state["df"]
             if index.ids:
                 index._bm25 = bm25s.BM25.load(str(directory / "bm25"), show_progress=False)
             return index
