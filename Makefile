@@ -24,8 +24,9 @@ $(STAMP): $(PY) pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	ASSISTANT_DATA_DIR=$(DEMO_DATA) $(PY) -m assistant ingest corpus --prune || test $$? -eq 1
+	ASSISTANT_DATA_DIR=$(DEMO_DATA) $(PY) -m assistant ingest corpus --prune
 	ASSISTANT_DATA_DIR=$(DEMO_DATA) $(PY) -m assistant search "$(QUESTION)" -k 3
+	ASSISTANT_DATA_DIR=$(DEMO_DATA) $(PY) -m assistant ask "$(QUESTION)"
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -192,6 +192,50 @@ def _read_batch(path: Path) -> list[tuple[str, str]]:
 
 
 @app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="Frage auf Deutsch.")] = None,
+    k: Annotated[int, typer.Option("-k", "--top-k", min=1, max=20, help="Anzahl der Quellen-Passagen.")] = 5,
+    doc_type: Annotated[str | None, typer.Option(help="guidance, case_study, strategy oder other.")] = None,
+    handlungsfeld: Annotated[str | None, typer.Option(help="Handlungsfeld (Kürzel oder Name).")] = None,
+    municipality: Annotated[str | None, typer.Option(help="Nur Dokumente dieser Kommune.")] = None,
+    doc_set: Annotated[list[str] | None, typer.Option("--set", help="Erlaubte Dokumentmengen.")] = None,
+    batch: Annotated[Path | None, typer.Option(help="JSONL-Datei mit {id, question} je Zeile.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Eine Frage beantworten: kurze Antwort mit nummerierten Quellen, oder ehrlich „nichts gefunden“."""
+    from assistant.service import Assistant
+
+    if (question is None) == (batch is None):
+        raise typer.BadParameter("Entweder eine Frage oder --batch angeben.")
+    settings = get_settings()
+    try:
+        filters = _filters(doc_type, handlungsfeld, municipality, doc_set)
+        questions = _read_batch(batch) if batch else None
+        with _open_index(settings, write=False, purpose="ask") as index:
+            assistant = Assistant(index, settings)
+            if questions is not None:
+                for qid, text in questions:
+                    answer = assistant.ask(text, filters, k=k)
+                    line = {"id": qid, **answer.model_dump()}
+                    sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+                return
+            answer = assistant.ask(question or "", filters, k=k)
+    except AssistantError as exc:
+        raise _fail(exc, as_json) from exc
+    if as_json:
+        _emit_json(answer.model_dump())
+        return
+    out.print(answer.answer, highlight=False)
+    for warning in answer.warnings:
+        err.print(f"[yellow]Hinweis:[/] {warning}")
+    if answer.sources:
+        out.print("\n[bold]Quellen[/]")
+        for source in answer.sources:
+            where = f"; {source.location}" if source.location else ""
+            out.print(f"[{source.n}] {source.title} ({source.doc_type}{where}) – {source.source}", highlight=False)
+
+
+@app.command()
 def status(as_json: JsonOpt = False) -> None:
     """Zustand des Index: Dokumente, Abschnitte, Vektoren, Modell."""
     settings = get_settings()

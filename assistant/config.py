@@ -55,7 +55,17 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_model: str = "default"
     llm_api_key: SecretStr = SecretStr("not-needed")
-    llm_timeout_s: float = Field(default=60.0, gt=0)
+    llm_timeout_s: float = Field(
+        default=60.0, gt=0, description="Seconds to wait for the model (per response, or per streamed piece)."
+    )
+    llm_temperature: float = Field(default=0.1, ge=0, le=2)
+    llm_max_tokens: int = Field(default=700, ge=1, description="Upper bound on the length of an answer.")
+    llm_max_retries: int = Field(
+        default=0, ge=0, description="Retries of a failed model call; 0 fails fast (the fallback answers)."
+    )
+    llm_fallback_extractive: bool = Field(
+        default=True, description="Answer extractively (with a warning) when the model is unreachable."
+    )
 
     @field_validator("index_name")
     @classmethod

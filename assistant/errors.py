@@ -76,3 +76,31 @@ class NotFoundError(AssistantError):
     """A requested document or resource does not exist."""
 
     code = "not_found"
+
+
+class LLMUnavailableError(AssistantError):
+    """The language model server could not be reached or refused the request."""
+
+    code = "llm_unavailable"
+
+    def __init__(
+        self,
+        message: str = "Das Sprachmodell ist nicht erreichbar. Bitte später erneut versuchen.",
+        *,
+        source: str | None = None,
+    ) -> None:
+        super().__init__(message, source=source)
+
+
+class LLMTimeoutError(LLMUnavailableError):
+    """The language model did not answer within ``llm_timeout_s``."""
+
+    code = "llm_timeout"
+
+    def __init__(
+        self,
+        message: str = "Das Sprachmodell hat nicht rechtzeitig geantwortet. Bitte später erneut versuchen.",
+        *,
+        source: str | None = None,
+    ) -> None:
+        super().__init__(message, source=source)

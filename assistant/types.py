@@ -115,3 +115,59 @@ class SearchFilters(BaseModel):
         if value and value not in DOC_TYPES:
             raise ValueError(f"Unbekannter Dokumenttyp {value!r}. Erlaubt: {', '.join(DOC_TYPES)}")
         return value or None
+
+
+class Source(BaseModel):
+    """A numbered source of an answer or draft: what [n] points to."""
+
+    n: int
+    chunk_id: str
+    doc_id: str
+    source: str
+    title: str
+    doc_type: str
+    text: str = Field(description="The cited passage, expanded with neighbouring chunks where useful.")
+    location: str = ""
+    page: int | None = None
+    section: str = ""
+    url: str | None = None
+
+    @classmethod
+    def from_chunk(cls, n: int, chunk: Chunk, text: str | None = None) -> Source:
+        return cls(
+            n=n,
+            chunk_id=chunk.chunk_id,
+            doc_id=chunk.doc_id,
+            source=chunk.url or chunk.source,
+            title=chunk.title,
+            doc_type=chunk.doc_type,
+            text=text if text is not None else chunk.text,
+            location=chunk.location,
+            page=chunk.page,
+            section=chunk.section,
+            url=chunk.url,
+        )
+
+
+class Citation(BaseModel):
+    """One use of a source in the answer: the sentence that cites [n]."""
+
+    n: int
+    chunk_id: str
+    doc_id: str
+    sentence: str
+
+
+class Answer(BaseModel):
+    """A German answer with numbered citations, or an honest abstention."""
+
+    answer_id: str
+    question: str
+    answer: str
+    abstained: bool
+    mode: str = Field(description="extractive or llm")
+    citations: list[Citation] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+    passages: list[dict[str, object]] = Field(default_factory=list, description="Ranked retrieved passages.")
+    warnings: list[str] = Field(default_factory=list)
+    timings: dict[str, float] = Field(default_factory=dict)

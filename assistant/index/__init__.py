@@ -144,6 +144,16 @@ class Index:
         self._lexical = loaded
         return loaded
 
+    def analyze(self, text: str) -> list[str]:
+        """Lexical tokens of ``text`` as the current index makes them (for evidence checks)."""
+        return self.lexical().analyze(text)
+
+    def idf(self, token: str) -> float:
+        return self.lexical().idf(token)
+
+    def df(self, token: str) -> int:
+        return self.lexical().df(token)
+
     # --- reading ----------------------------------------------------------------
     def dense_search(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
         """Nearest chunks by embedding similarity (only visible chunks)."""

@@ -61,6 +61,10 @@ class LexicalIndex:
         """The tokens this index would make of ``text`` (stems plus compound parts)."""
         return lexical_tokens(text, self._decompounder)
 
+    def df(self, token: str) -> int:
+        """In how many chunks ``token`` occurs."""
+        return self._df.get(token, 0)
+
     def idf(self, token: str) -> float:
         """Inverse document frequency; unseen tokens get the highest weight."""
         n = max(len(self.ids), 1)

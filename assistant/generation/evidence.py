@@ -1,0 +1,135 @@
+"""How well passages and their sentences cover what a question asks for.
+
+Shared by the extractive answerer (which sentences to quote), the abstention check (is
+there evidence at all?) and drafting. Coverage is the IDF-weighted share of the
+question's terms (stems and compound parts, see :mod:`assistant.text.german`) that a
+sentence or passage contains: rare, specific terms count far more than "Stadt".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from assistant.text.sentences import split_sentences
+from assistant.types import Passage
+
+
+class Analyzer(Protocol):
+    """What the lexical index offers: the same tokens as search, and term weights."""
+
+    def analyze(self, text: str) -> list[str]: ...
+
+    def idf(self, token: str) -> float: ...
+
+    def df(self, token: str) -> int: ...
+
+
+@dataclass
+class QueryTerms:
+    weights: dict[str, float]
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights.values())
+
+    def coverage(self, tokens: set[str]) -> float:
+        """IDF-weighted share of the question's terms found in ``tokens`` (0..1)."""
+        if not self.weights:
+            return 0.0
+        return sum(w for t, w in self.weights.items() if t in tokens) / self.total
+
+    def rare_coverage(self, tokens: set[str]) -> float:
+        """Share of the question's rarest terms (top third by weight, at least one) present."""
+        if not self.weights:
+            return 0.0
+        ranked = sorted(self.weights.items(), key=lambda item: -item[1])
+        rare = ranked[: max(1, len(ranked) // 3)]
+        return sum(1 for t, _ in rare if t in tokens) / len(rare)
+
+
+def query_terms(question: str, analyzer: Analyzer) -> QueryTerms:
+    tokens = analyzer.analyze(question)
+    return QueryTerms({t: analyzer.idf(t) for t in dict.fromkeys(tokens)})
+
+
+@dataclass
+class ScoredSentence:
+    text: str
+    passage_rank: int
+    position: int
+    coverage: float
+    score: float
+    tokens: frozenset[str]
+
+
+def score_sentences(question_terms: QueryTerms, passages: list[Passage], analyzer: Analyzer) -> list[ScoredSentence]:
+    """Every sentence of the passages, scored by coverage and by its passage's rank."""
+    if not passages:
+        return []
+    top = max(p.score for p in passages) or 1.0
+    out: list[ScoredSentence] = []
+    for rank, passage in enumerate(passages):
+        weight = max(passage.score, 0.0) / top if top > 0 else 0.0
+        for position, sentence in enumerate(answer_units(passage.chunk.text)):
+            if len(sentence) < 25:
+                continue  # headings, list labels and fragments make poor answers
+            tokens = frozenset(analyzer.analyze(sentence))
+            coverage = question_terms.coverage(set(tokens))
+            score = 0.65 * coverage + 0.35 * weight - 0.02 * rank
+            out.append(ScoredSentence(sentence, rank, position, coverage, score, tokens))
+    return sorted(out, key=lambda s: (-s.score, s.passage_rank, s.position))
+
+
+_EXPECTS_NUMBER = re.compile(
+    r"\b(wie (viel|viele|hoch|lange|groß|teuer)|was kostet|wann|in welchem jahr|bis wann|wie oft)\b", re.I
+)
+_HAS_NUMBER = re.compile(r"\d")
+
+
+def answer_type_match(question: str, sentences: list[str]) -> float:
+    """0 when the question asks for a number or date and none of the best sentences has one."""
+    if not _EXPECTS_NUMBER.search(question):
+        return 1.0
+    return 1.0 if any(_HAS_NUMBER.search(s) for s in sentences) else 0.0
+
+
+_BULLET = re.compile(r"^\s*(?:[-•*–]|\d{1,2}[.)])\s+")
+
+
+def answer_units(text: str, *, max_list_chars: int = 600) -> list[str]:
+    """Sentences of a passage, bullets stripped; a lead-in ending in ':' keeps its list items."""
+    units: list[str] = []
+    collecting = False
+    for sentence in split_sentences(text):
+        is_item = bool(_BULLET.match(sentence))
+        clean = _BULLET.sub("", sentence).strip()
+        if not clean:
+            continue
+        if collecting and is_item and len(units[-1]) + len(clean) < max_list_chars:
+            units[-1] = f"{units[-1]}{' ' if units[-1].endswith(':') else '; '}{clean}"
+            continue
+        units.append(clean)
+        collecting = clean.endswith(":")
+    return units
+
+
+def evidence_features(question: str, passages: list[Passage], analyzer: Analyzer) -> dict[str, float]:
+    """Signals for the abstention check, all in 0..1 except the raw dense similarity."""
+    terms = query_terms(question, analyzer)
+    sentences = score_sentences(terms, passages[:5], analyzer)
+    passage_tokens = [set(analyzer.analyze(p.chunk.embedding_text())) for p in passages[:3]]
+    union = set().union(*passage_tokens) if passage_tokens else set()
+    dense = [p.scores.get("dense", 0.0) for p in passages[:5]]
+    unknown = sum(w for t, w in terms.weights.items() if analyzer.df(t) == 0)
+    return {
+        "unknown_term_share": unknown / terms.total if terms.total else 1.0,
+        "answer_type_match": answer_type_match(question, [s.text for s in sentences[:3]]),
+        "best_sentence_coverage": max((s.coverage for s in sentences), default=0.0),
+        "top_passage_coverage": terms.coverage(passage_tokens[0]) if passage_tokens else 0.0,
+        "top3_coverage": terms.coverage(union),
+        "rare_term_coverage": terms.rare_coverage(union),
+        "dense_top": max(dense, default=0.0),
+        "query_terms": float(len(terms.weights)),
+    }

@@ -1,0 +1,112 @@
+"""The default answerer: quotes the best sentences of the sources, each with its [n].
+
+Needs no LLM. It picks the sentences that cover the question's terms best (weighted by
+how specific each term is and by the passage's retrieval rank), drops near-duplicates,
+keeps document order within a source and labels the result as compiled from the sources.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+from assistant.generation.abstention import AbstentionModel, load_model
+from assistant.generation.base import abstention, new_answer_id
+from assistant.generation.evidence import Analyzer, ScoredSentence, evidence_features, query_terms, score_sentences
+from assistant.types import Answer, Citation, Passage, Source
+
+LABEL = "Aus den Quellen zusammengestellt (wörtliche Auszüge):"
+
+
+class ExtractiveAnswerer:
+    """Cited extracts from the retrieved passages, or an abstention when they don't fit."""
+
+    mode = "extractive"
+
+    def __init__(
+        self,
+        analyzer: Analyzer,
+        *,
+        max_sentences: int = 4,
+        max_chars: int = 900,
+        per_passage: int = 2,
+        abstention_model: AbstentionModel | None = None,
+    ) -> None:
+        if max_sentences <= 0:
+            raise ValueError(f"max_sentences must be greater than 0. Currently, it is {max_sentences}.")
+        self.analyzer = analyzer
+        self.max_sentences = max_sentences
+        self.max_chars = max_chars
+        self.per_passage = per_passage
+        self.abstention_model = abstention_model or load_model()
+
+    def answer(self, question: str, passages: list[Passage]) -> Answer:
+        started = time.perf_counter()
+        if not passages:
+            return abstention(question, self.mode, passages, "Keine passenden Passagen gefunden.")
+        features = evidence_features(question, passages, self.analyzer)
+        if self.abstention_model.should_abstain(features):
+            answer = abstention(question, self.mode, passages)
+            answer.timings["generate_ms"] = round((time.perf_counter() - started) * 1000, 2)
+            return answer
+        terms = query_terms(question, self.analyzer)
+        chosen = self._select(score_sentences(terms, passages, self.analyzer))
+        if not chosen:
+            return abstention(question, self.mode, passages, "Keine Aussage in den Passagen passt zur Frage.")
+        answer = compose(question, passages, chosen)
+        answer.timings["generate_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        return answer
+
+    def stream(self, question: str, passages: list[Passage]) -> Iterator[str | Answer]:
+        answer = self.answer(question, passages)
+        for line in answer.answer.splitlines(keepends=True):
+            yield line
+        yield answer
+
+    def _select(self, sentences: list[ScoredSentence]) -> list[ScoredSentence]:
+        chosen: list[ScoredSentence] = []
+        used_chars = 0
+        best = sentences[0].score if sentences else 0.0
+        for sentence in sentences:
+            if len(chosen) >= self.max_sentences or used_chars >= self.max_chars:
+                break
+            if chosen and sentence.score < 0.5 * best:
+                break  # weak sentences dilute a short answer
+            if sum(1 for c in chosen if c.passage_rank == sentence.passage_rank) >= self.per_passage:
+                continue
+            if any(_similar(sentence.tokens, c.tokens) for c in chosen):
+                continue
+            chosen.append(sentence)
+            used_chars += len(sentence.text)
+        return chosen
+
+
+def compose(question: str, passages: list[Passage], chosen: list[ScoredSentence]) -> Answer:
+    """Number the cited passages in order of first use and write the answer text."""
+    chosen = sorted(chosen, key=lambda s: (s.passage_rank, s.position))
+    numbers: dict[int, int] = {}
+    for sentence in chosen:
+        numbers.setdefault(sentence.passage_rank, len(numbers) + 1)
+    lines, citations = [LABEL], []
+    for sentence in chosen:
+        n = numbers[sentence.passage_rank]
+        chunk = passages[sentence.passage_rank].chunk
+        lines.append(f"- {sentence.text} [{n}]")
+        citations.append(Citation(n=n, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, sentence=sentence.text))
+    sources = [Source.from_chunk(n, passages[rank].chunk) for rank, n in sorted(numbers.items(), key=lambda i: i[1])]
+    return Answer(
+        answer_id=new_answer_id(),
+        question=question,
+        answer="\n".join(lines),
+        abstained=False,
+        mode="extractive",
+        citations=citations,
+        sources=sources,
+        passages=[p.to_result() for p in passages],
+    )
+
+
+def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
+    if not a or not b:
+        return False
+    return len(a & b) / len(a | b) > 0.7

@@ -1,0 +1,38 @@
+"""Keeping the top results from being five neighbours of one paragraph."""
+
+from __future__ import annotations
+
+from assistant.retrieval.base import Retriever, check_k
+from assistant.types import Passage, SearchFilters
+
+
+def diversify(passages: list[Passage], k: int, *, per_document: int = 2, min_gap: int = 2) -> list[Passage]:
+    """Best-first selection that skips a passage adjacent to an already chosen one of the same
+    document and caps passages per document; skipped passages fill up if fewer than ``k`` remain."""
+    chosen: list[Passage] = []
+    skipped: list[Passage] = []
+    for passage in passages:
+        same_doc = [c for c in chosen if c.chunk.doc_id == passage.chunk.doc_id]
+        near = any(abs(c.chunk.position - passage.chunk.position) < min_gap for c in same_doc)
+        if near or len(same_doc) >= per_document:
+            skipped.append(passage)
+            continue
+        chosen.append(passage)
+        if len(chosen) == k:
+            return chosen
+    return (chosen + skipped)[:k]
+
+
+class DiverseRetriever:
+    """Wraps a retriever: fetches more candidates, returns a diversified top ``k``."""
+
+    def __init__(self, inner: Retriever, *, candidates: int = 30, per_document: int = 2) -> None:
+        self.inner = inner
+        self.candidates = candidates
+        self.per_document = per_document
+        self.name = f"{inner.name}+diverse"
+
+    def retrieve(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
+        check_k(k)
+        return diversify(self.inner.retrieve(query, max(k, self.candidates), filters), k,
+                         per_document=self.per_document)

@@ -1,0 +1,69 @@
+"""The assistant: what the CLI, the API and the bots call to search and answer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+from assistant.config import Settings
+from assistant.generation.base import Answerer
+from assistant.index import Index
+from assistant.retrieval import build_retriever
+from assistant.retrieval.base import Retriever
+from assistant.retrieval.diversity import DiverseRetriever
+from assistant.types import Answer, Passage, SearchFilters
+
+
+class Assistant:
+    """Search and cited answers over one index."""
+
+    def __init__(self, index: Index, settings: Settings, answerer: Answerer | None = None) -> None:
+        self.index = index
+        self.settings = settings
+        self._answerer = answerer
+
+    def retriever(self, mode: str = "hybrid", *, diverse: bool = False) -> Retriever:
+        retriever = build_retriever(self.index, mode, method=self.settings.fusion_method,
+                                    weights=self.settings.fusion_weights)
+        return DiverseRetriever(retriever) if diverse else retriever
+
+    @property
+    def answerer(self) -> Answerer:
+        if self._answerer is None:
+            from assistant.generation import create_answerer
+
+            self._answerer = create_answerer(self.settings, self.index)
+        return self._answerer
+
+    def search(self, query: str, k: int = 5, filters: SearchFilters | None = None, mode: str = "hybrid") -> list[Passage]:
+        """Ranked passages for a query."""
+        return self.retriever(mode).retrieve(query, k, filters)
+
+    def ask(self, question: str, filters: SearchFilters | None = None, *, k: int = 5) -> Answer:
+        """A cited German answer, or an honest abstention."""
+        started = time.perf_counter()
+        passages = self.retriever("hybrid", diverse=True).retrieve(question, k, filters)
+        retrieved = time.perf_counter()
+        answer = self.answerer.answer(question, passages)
+        self._expand_sources(answer)
+        answer.timings["retrieve_ms"] = round((retrieved - started) * 1000, 2)
+        answer.timings["total_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        return answer
+
+    def ask_stream(self, question: str, filters: SearchFilters | None = None, *, k: int = 5) -> Iterator[str | Answer]:
+        """Text pieces as they come, then the final answer with citations."""
+        passages = self.retriever("hybrid", diverse=True).retrieve(question, k, filters)
+        for piece in self.answerer.stream(question, passages):
+            if isinstance(piece, Answer):
+                self._expand_sources(piece)
+            yield piece
+
+    def _expand_sources(self, answer: Answer) -> None:
+        """Let each cited passage read whole: add neighbouring chunks of the same section."""
+        for source in answer.sources:
+            chunks = self.index.manifest.chunks([source.chunk_id])
+            chunk = chunks.get(source.chunk_id)
+            if chunk is None:
+                continue
+            around = [c for c in self.index.neighbours(chunk) if c.section == chunk.section]
+            source.text = "\n\n".join(c.text for c in around)

@@ -1,0 +1,109 @@
+"""Fit the abstention model on the team's eval set and write it beside the answerer.
+
+    python -m evals.calibrate_abstention [--dataset evals/datasets/dev_de.jsonl] [--write]
+
+Runs hybrid retrieval for every question against the index in ASSISTANT_DATA_DIR (which
+must hold corpus/ and ../shared/seed-corpus/), computes the evidence features the
+answerers use, fits a logistic regression (answerable = 1), and picks the decision
+threshold that abstains on at most 10% of the answerable questions while catching as
+many unanswerable ones as possible. Prints 5-fold cross-validated rates so the number
+is not only the fit on its own training data. ``--write`` stores the model in
+assistant/generation/abstention_model.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+from assistant.config import get_settings
+from assistant.embeddings import create_embedder
+from assistant.generation.abstention import FEATURES, MODEL_FILE, AbstentionModel
+from assistant.generation.evidence import evidence_features
+from assistant.index import Index
+from assistant.service import Assistant
+
+MAX_FALSE_ABSTENTION = 0.10
+
+
+def collect(dataset: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    settings = get_settings()
+    rows, labels, ids = [], [], []
+    with Index(settings, create_embedder(settings)) as index:
+        assistant = Assistant(index, settings)
+        retriever = assistant.retriever("hybrid", diverse=True)
+        for line in dataset.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            case = json.loads(line)
+            if case.get("type") == "draft":
+                continue
+            passages = retriever.retrieve(case["question"], 5)
+            features = evidence_features(case["question"], passages, index)
+            rows.append([features[name] for name in FEATURES])
+            labels.append(0 if case.get("unanswerable") else 1)
+            ids.append(case["id"])
+    return np.array(rows), np.array(labels), ids
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> AbstentionModel:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit(x, y)
+    probabilities = model.predict_proba(x)[:, 1]
+    answerable = np.sort(probabilities[y == 1])
+    # Highest threshold that still answers at least 90% of the answerable questions.
+    index = int(np.floor(MAX_FALSE_ABSTENTION * len(answerable)))
+    threshold = float(answerable[index]) - 1e-6 if len(answerable) else 0.5
+    return AbstentionModel(
+        weights={name: float(w) for name, w in zip(FEATURES, model.coef_[0], strict=True)},
+        bias=float(model.intercept_[0]),
+        threshold=threshold,
+    )
+
+
+def rates(model: AbstentionModel, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    abstained = np.array([model.should_abstain(dict(zip(FEATURES, row, strict=True))) for row in x])
+    caught = float(abstained[y == 0].mean()) if (y == 0).any() else 0.0
+    false = float(abstained[y == 1].mean()) if (y == 1).any() else 0.0
+    return caught, false
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dataset", type=Path, default=Path("evals/datasets/dev_de.jsonl"))
+    parser.add_argument("--write", action="store_true", help=f"write {MODEL_FILE}")
+    args = parser.parse_args()
+    x, y, _ = collect(args.dataset)
+
+    folds = np.arange(len(y)) % 5
+    caught_cv, false_cv = [], []
+    for fold in range(5):
+        train, test = folds != fold, folds == fold
+        model = fit(x[train], y[train])
+        caught, false = rates(model, x[test], y[test])
+        caught_cv.append(caught)
+        false_cv.append(false)
+
+    model = fit(x, y)
+    caught, false = rates(model, x, y)
+    model = AbstentionModel(
+        weights=model.weights, bias=model.bias, threshold=model.threshold,
+        calibrated_on=f"{args.dataset.name}: {int((y == 1).sum())} answerable, {int((y == 0).sum())} unanswerable; "
+        f"fit: {caught:.0%} unanswerable abstained, {false:.0%} answerable abstained; "
+        f"5-fold CV: {np.mean(caught_cv):.0%} / {np.mean(false_cv):.0%}",
+    )
+    print(f"questions: {len(y)} ({int((y == 0).sum())} unanswerable)")
+    print(f"fit on all:  unanswerable abstained {caught:.1%}, answerable abstained {false:.1%}")
+    print(f"5-fold CV:   unanswerable abstained {np.mean(caught_cv):.1%}, answerable abstained {np.mean(false_cv):.1%}")
+    print(model.to_json())
+    if args.write:
+        MODEL_FILE.write_text(model.to_json() + "\n", encoding="utf-8")
+        print(f"written: {MODEL_FILE}")
+
+
+if __name__ == "__main__":
+    main()
