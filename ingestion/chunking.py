@@ -30,13 +30,15 @@ BULLET = "- "
 # The heading breadcrumb may take at most this share of the budget; beyond it outer headings
 # are dropped, because the innermost heading says most about the chunk.
 _MAX_CONTEXT_SHARE = 0.5
+# Estimated chunk sizes within this many tokens of the limit are counted exactly.
+_MIN_ESTIMATE_MARGIN = 8
 # Share of the budget that must stay free for text after the title; a longer title is an error.
 _MIN_TEXT_SHARE = 0.25
 # A lead-in that takes more than this share of the budget cannot be repeated in front of
 # every part of its list: the list is then chunked like ordinary items.
 _MAX_LEAD_IN_SHARE = 0.5
 # Bullet glyphs a loader may have left at the start of a list item; the chunker writes its own.
-_BULLET_GLYPH = re.compile(r"^(?:[-–—•▪◦●*·]|\u2023)\s+")
+_BULLET_GLYPH = re.compile(r"^[-–—•▪◦●*·‣]\s+")
 
 
 @dataclass
@@ -61,9 +63,11 @@ def chunk_document(
     Consecutive paragraphs and list items of one section are packed together; a paragraph
     ending in ":" stays with the list after it (a list too long for one chunk is split, each
     part repeating the lead-in); oversize paragraphs are split at sentence boundaries, oversize
-    sentences by a token-aware character splitter, tables by rows. A trailing chunk smaller
-    than ``min_tokens`` is merged into the previous chunk of its section when that fits.
-    Output is deterministic.
+    sentences by a token-aware character splitter, tables by rows. A section's last chunk
+    smaller than ``min_tokens`` (counted without special tokens) is merged into the chunk
+    before it when that fits, or else takes whole paragraphs or list items over from it.
+    ``page`` is that of the chunk's first block (a repeated lead-in does not count). Output is
+    deterministic.
     """
     if max_tokens <= 0:
         raise ValueError(f"max_tokens must be greater than 0. Currently, max_tokens is {max_tokens}.")
@@ -152,16 +156,52 @@ class _SectionPacker:
         self._max_tokens = max_tokens
         self._count = count_tokens
         self._empty_cost = count_tokens("")
+        self._context_cost = count_tokens(embedding_text(title, self._section, ""))
+        self._margin = max(_MIN_ESTIMATE_MARGIN, max_tokens // 32)
+        self._content_cache: dict[str, int] = {}
+        # The final check of a chunk often repeats the exact count that admitted its last part.
+        self._exact_cache: dict[str, bool] = {}
         self._chunks: list[list[_Part]] = []
         self._current: list[_Part] = []
 
     # -- budget -----------------------------------------------------------------------------
 
     def _fits(self, text: str) -> bool:
-        return self._count(embedding_text(self._title, self._section, text)) <= self._max_tokens
+        """Exactly: does ``text`` fit under this section's title and breadcrumb?"""
+        verdict = self._exact_cache.get(text)
+        if verdict is None:
+            cost = self._count(embedding_text(self._title, self._section, text))
+            verdict = self._exact_cache[text] = cost <= self._max_tokens
+        return verdict
 
     def _fits_parts(self, parts: list[_Part]) -> bool:
+        """Like :meth:`_fits` on the rendered parts, counting exactly only near the limit.
+
+        Re-tokenising the growing chunk for every added block made chunking quadratic (and the
+        e5 tokenizer takes milliseconds per long text). Token counts of whitespace-joined parts
+        add up to within a token or two, so the sum of cached per-part counts decides every
+        clear case and the exact count settles the close ones.
+        """
+        estimate = self._context_cost + self._content(parts[0].text)
+        estimate += sum(self._content(part.text) + self._separator_cost(part.separator) for part in parts[1:])
+        if estimate + self._margin <= self._max_tokens:
+            return True
+        if estimate - self._margin > self._max_tokens:
+            return False
         return self._fits(_render(parts))
+
+    def _fits_text(self, text: str) -> bool:
+        """:meth:`_fits_parts` for a single text."""
+        return self._fits_parts([_Part(text, "", None, "paragraph")])
+
+    def _content(self, text: str) -> int:
+        cost = self._content_cache.get(text)
+        if cost is None:
+            cost = self._content_cache[text] = self._content_tokens(text)
+        return cost
+
+    def _separator_cost(self, separator: str) -> int:
+        return self._content(separator + "x") - self._content("x") if separator else 0
 
     # -- walking blocks -------------------------------------------------------------------
 
@@ -192,7 +232,7 @@ class _SectionPacker:
             index += 1
 
     def _add_paragraph(self, text: str, page: int | None) -> None:
-        if self._fits(text):
+        if self._fits_text(text):
             self._place(_Part(text, PARAGRAPH_SEPARATOR, page, "paragraph"))
             return
         for position, (piece, joiner) in enumerate(self._pieces(text, prefix="")):
@@ -208,7 +248,7 @@ class _SectionPacker:
         bullet = "  " * max(block.level - 1, 0) + BULLET
         text = _BULLET_GLYPH.sub("", block.text.strip())
         line = bullet + text
-        if self._fits(prefix + line):
+        if self._fits_text(prefix + line):
             return [_Part(line, separator, block.page, "item")]
         pieces = self._pieces(text, prefix=prefix + bullet)
         return [
@@ -222,13 +262,13 @@ class _SectionPacker:
         ]
 
     def _add_table(self, text: str, page: int | None) -> None:
-        if self._fits(text):
+        if self._fits_text(text):
             self._place(_Part(text, PARAGRAPH_SEPARATOR, page, "table"))
             return
         rows = [row for row in text.split("\n") if row.strip()]
         for row_index, row in enumerate(rows):
             separator = PARAGRAPH_SEPARATOR if row_index == 0 else LINE_SEPARATOR
-            if self._fits(row):
+            if self._fits_text(row):
                 self._place(_Part(row, separator, page, "table"))
                 continue
             for position, (piece, joiner) in enumerate(self._pieces(row, prefix="")):
@@ -287,7 +327,7 @@ class _SectionPacker:
         """
         pieces: list[tuple[str, str]] = []
         for sentence in split_sentences(text):
-            if self._fits(prefix + sentence):
+            if self._fits_text(prefix + sentence):
                 pieces.append((sentence, " "))
                 continue
             cursor = 0
@@ -349,7 +389,7 @@ class _SectionPacker:
         previous, last = chunks[-2], chunks[-1]
         head = [part for part in last if part.repeated]
         tail = [part for part in last if not part.repeated]
-        if self._fits_parts(previous + tail):
+        if self._fits(_render(previous + tail)):
             return chunks[:-2] + [previous + tail]
         while len(previous) > 1 and self._content_tokens(_render(head + tail)) < min_tokens:
             moved = previous[-1]
@@ -359,7 +399,7 @@ class _SectionPacker:
                 break
             if all(part.repeated for part in previous[:-1]):
                 break
-            if not self._fits_parts(head + [moved] + tail):
+            if not self._fits(_render(head + [moved] + tail)):
                 break
             previous = previous[:-1]
             tail = [moved, *tail]

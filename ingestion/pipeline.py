@@ -148,6 +148,7 @@ class Ingestor:
         source = item.source
         doc_id = str(meta.get("id") or doc_id_for(source))
         title = str(meta.get("title") or doc.title or Path(source).stem.replace("_", " ").replace("-", " "))
+        title = title if len(title) <= 160 else title[:157].rsplit(" ", 1)[0] + " …"  # it rides in every chunk
         doc_type = str(meta.get("doc_type") or doc_type_for(source))
         municipality = _optional_str(meta.get("municipality"))
         date = _optional_str(meta.get("date"))
