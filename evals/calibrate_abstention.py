@@ -4,7 +4,7 @@
 
 Runs hybrid retrieval for every question against the index in ASSISTANT_DATA_DIR (which
 must hold corpus/ and ../shared/seed-corpus/), computes the evidence features the
-answerers use, fits a logistic regression (answerable = 1), and picks the decision
+answerers use, fits a logistic regression with non-negative weights (answerable = 1), and picks the decision
 threshold that abstains on at most 10% of the answerable questions while catching as
 many unanswerable ones as possible. Prints 5-fold cross-validated rates so the number
 is not only the fit on its own training data. ``--write`` stores the model in
@@ -49,18 +49,40 @@ def collect(dataset: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
     return np.array(rows), np.array(labels), ids
 
 
-def fit(x: np.ndarray, y: np.ndarray) -> AbstentionModel:
-    from sklearn.linear_model import LogisticRegression
+def _fit_monotone(x: np.ndarray, y: np.ndarray, l2: float = 0.1) -> tuple[np.ndarray, float]:
+    """Class-balanced logistic regression with non-negative feature weights (L-BFGS-B).
 
-    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit(x, y)
-    probabilities = model.predict_proba(x)[:, 1]
+    sklearn's LogisticRegression has no bounds; without them the fit rewarded *missing*
+    evidence on near-miss questions, which no user could understand or trust.
+    """
+    from scipy.optimize import minimize
+
+    balance = np.where(y == 1, 0.5 / max((y == 1).mean(), 1e-9), 0.5 / max((y == 0).mean(), 1e-9))
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = params[:-1], params[-1]
+        z = x @ w + b
+        p = 1.0 / (1.0 + np.exp(-z))
+        eps = 1e-9
+        value = -np.mean(balance * (y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps))) + l2 * w @ w
+        grad_z = balance * (p - y) / len(y)
+        return value, np.append(x.T @ grad_z + 2 * l2 * w, grad_z.sum())
+
+    bounds = [(0.0, None)] * x.shape[1] + [(None, None)]
+    result = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds)
+    return result.x[:-1], float(result.x[-1])
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> AbstentionModel:
+    weights, bias = _fit_monotone(x, y)
+    probabilities = 1.0 / (1.0 + np.exp(-(x @ weights + bias)))
     answerable = np.sort(probabilities[y == 1])
     # Highest threshold that still answers at least 90% of the answerable questions.
     index = int(np.floor(MAX_FALSE_ABSTENTION * len(answerable)))
     threshold = float(answerable[index]) - 1e-6 if len(answerable) else 0.5
     return AbstentionModel(
-        weights={name: float(w) for name, w in zip(FEATURES, model.coef_[0], strict=True)},
-        bias=float(model.intercept_[0]),
+        weights={name: float(w) for name, w in zip(FEATURES, weights, strict=True)},
+        bias=bias,
         threshold=threshold,
     )
 
@@ -73,7 +95,9 @@ def rates(model: AbstentionModel, x: np.ndarray, y: np.ndarray) -> tuple[float, 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--dataset", type=Path, default=Path("evals/datasets/dev_de.jsonl"))
     parser.add_argument("--write", action="store_true", help=f"write {MODEL_FILE}")
     args = parser.parse_args()
@@ -91,14 +115,18 @@ def main() -> None:
     model = fit(x, y)
     caught, false = rates(model, x, y)
     model = AbstentionModel(
-        weights=model.weights, bias=model.bias, threshold=model.threshold,
+        weights=model.weights,
+        bias=model.bias,
+        threshold=model.threshold,
         calibrated_on=f"{args.dataset.name}: {int((y == 1).sum())} answerable, {int((y == 0).sum())} unanswerable; "
         f"fit: {caught:.0%} unanswerable abstained, {false:.0%} answerable abstained; "
         f"5-fold CV: {np.mean(caught_cv):.0%} / {np.mean(false_cv):.0%}",
     )
     print(f"questions: {len(y)} ({int((y == 0).sum())} unanswerable)")
     print(f"fit on all:  unanswerable abstained {caught:.1%}, answerable abstained {false:.1%}")
-    print(f"5-fold CV:   unanswerable abstained {np.mean(caught_cv):.1%}, answerable abstained {np.mean(false_cv):.1%}")
+    print(
+        f"5-fold CV:   unanswerable abstained {np.mean(caught_cv):.1%}, answerable abstained {np.mean(false_cv):.1%}"
+    )
     print(model.to_json())
     if args.write:
         MODEL_FILE.write_text(model.to_json() + "\n", encoding="utf-8")

@@ -5,7 +5,9 @@ German questions poorly, so the decision combines retrieval similarity with an
 answer-time evidence check: do the best passages and sentences contain the question's
 specific (high-IDF) terms? The combination is a logistic model whose weights and
 threshold are fitted on the team's eval set by ``evals/calibrate_abstention.py`` and
-shipped in ``abstention_model.json`` beside this module (see README: Abstention).
+shipped in ``abstention_model.json`` beside this module (see README: Abstention). Every
+feature is oriented so that more evidence means "more answerable", and the fit keeps the
+weights non-negative: a model may ignore a feature, never reward missing evidence.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ MODEL_FILE = Path(__file__).with_name("abstention_model.json")
 
 FEATURES = (
     "best_sentence_coverage", "top3_coverage", "rare_term_coverage", "dense_top",
-    "unknown_term_share", "answer_type_match",
+    "known_term_share", "answer_type_match",
 )
 
 

@@ -108,7 +108,7 @@ def answer_units(text: str, *, max_list_chars: int = 600) -> list[str]:
         if not clean:
             continue
         if collecting and is_item and len(units[-1]) + len(clean) < max_list_chars:
-            units[-1] = f"{units[-1]}{' ' if units[-1].endswith(':') else '; '}{clean}"
+            units[-1] = f"{units[-1]}{' ' if units[-1][-1] in ':.;!?' else '; '}{clean}"
             continue
         units.append(clean)
         collecting = clean.endswith(":")
@@ -124,7 +124,7 @@ def evidence_features(question: str, passages: list[Passage], analyzer: Analyzer
     dense = [p.scores.get("dense", 0.0) for p in passages[:5]]
     unknown = sum(w for t, w in terms.weights.items() if analyzer.df(t) == 0)
     return {
-        "unknown_term_share": unknown / terms.total if terms.total else 1.0,
+        "known_term_share": 1.0 - (unknown / terms.total if terms.total else 1.0),
         "answer_type_match": answer_type_match(question, [s.text for s in sentences[:3]]),
         "best_sentence_coverage": max((s.coverage for s in sentences), default=0.0),
         "top_passage_coverage": terms.coverage(passage_tokens[0]) if passage_tokens else 0.0,
