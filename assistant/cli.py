@@ -291,6 +291,18 @@ def documents_remove(
         out.print(f"Dokument {doc_id} entfernt ({removed} Abschnitte).")
 
 
+def _register_eval() -> None:
+    """``eval`` lives in the evals package (maintainer tooling); the core does not depend on it."""
+    try:
+        from evals.cli import eval_command
+    except ImportError:  # evals/ not installed
+        return
+    app.command("eval")(eval_command)
+
+
+_register_eval()
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

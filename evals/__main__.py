@@ -1,0 +1,5 @@
+"""``python -m evals``: the eval command without the assistant CLI."""
+
+from evals.cli import main
+
+main()

@@ -1,0 +1,110 @@
+"""Retrieval configurations compared in one evaluation run.
+
+Every configuration answers ``search(question, k) -> list[RetrievedChunk]``, so our retrievers
+and the LangChain tutorial baseline (:mod:`evals.baseline_langchain`) are judged by the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from assistant.embeddings import Embedder
+from assistant.index import Index
+from assistant.retrieval import Retriever, build_retriever
+from evals.relevance import RetrievedChunk
+
+BASELINE = "baseline-langchain"
+# name -> (retrieval mode, fusion method); hybrid uses the settings' fusion weights.
+INDEX_CONFIGURATIONS: dict[str, tuple[str, str]] = {
+    "dense": ("dense", "minmax"),
+    "lexical": ("lexical", "minmax"),
+    "hybrid": ("hybrid", "minmax"),
+    "hybrid-rrf": ("hybrid", "rrf"),
+}
+ALL_CONFIGURATIONS: tuple[str, ...] = (*INDEX_CONFIGURATIONS, BASELINE)
+DEFAULT_TEAM_CONFIGURATIONS = ALL_CONFIGURATIONS
+DEFAULT_XQUAD_CONFIGURATIONS: tuple[str, ...] = ("dense", "lexical", "hybrid", "hybrid-rrf")
+
+
+class Configuration(Protocol):
+    """One way of retrieving passages for a question."""
+
+    name: str
+    description: str
+
+    def search(self, question: str, k: int) -> list[RetrievedChunk]: ...
+
+
+@dataclass
+class RetrieverConfiguration:
+    """A configuration backed by one of the assistant's own retrievers."""
+
+    name: str
+    description: str
+    retriever: Retriever
+
+    def search(self, question: str, k: int) -> list[RetrievedChunk]:
+        return [
+            RetrievedChunk(chunk_id=p.chunk.chunk_id, doc_id=p.chunk.doc_id, text=p.chunk.text, score=p.score)
+            for p in self.retriever.retrieve(question, k)
+        ]
+
+
+def parse_configuration_names(value: str | Sequence[str] | None, default: Sequence[str]) -> list[str]:
+    """Configuration names from a comma list, checked against :data:`ALL_CONFIGURATIONS`."""
+    if value is None or value == "" or value == []:
+        return list(default)
+    names = [n.strip() for n in value.split(",")] if isinstance(value, str) else [n.strip() for n in value]
+    names = [n for n in names if n]
+    unknown = [n for n in names if n not in ALL_CONFIGURATIONS]
+    if unknown:
+        raise ValueError(
+            f"Unknown configuration(s) {', '.join(unknown)}. Choose from: {', '.join(ALL_CONFIGURATIONS)}."
+        )
+    return list(dict.fromkeys(names))
+
+
+def index_configurations(
+    index: Index, names: Sequence[str], weights: tuple[float, float] = (1.0, 1.0)
+) -> list[Configuration]:
+    """Our configurations over ``index`` for the names that are index configurations."""
+    configurations: list[Configuration] = []
+    for name in names:
+        if name not in INDEX_CONFIGURATIONS:
+            continue
+        mode, method = INDEX_CONFIGURATIONS[name]
+        retriever = build_retriever(index, mode, method=method, weights=weights)
+        detail = f"{mode}" + (
+            f", {method} fusion, weights (lexical, dense) = {weights}" if mode == "hybrid" else ""
+        )
+        configurations.append(RetrieverConfiguration(name, f"Assistant retriever: {detail}", retriever))
+    return configurations
+
+
+class QueryCachingEmbedder:
+    """Wraps an embedder so each query is embedded once per run, however many configurations ask.
+
+    Keeps the wrapped embedder's ``name`` so the index accepts it as the same model.
+    """
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self.max_tokens = inner.max_tokens
+        self._queries: dict[str, np.ndarray] = {}
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        if text not in self._queries:
+            self._queries[text] = self.inner.embed_query(text)
+        return self._queries[text]

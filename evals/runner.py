@@ -1,0 +1,232 @@
+"""Running configurations over a team dataset: build/refresh the eval index, search, judge, score.
+
+The eval index lives in its own data directory (``evals/.cache/<embedder>/`` by default), apart
+from any production index, and is refreshed incrementally: unchanged files are skipped, so a
+second run computes no document embeddings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings
+from assistant.index import Index
+from evals.configurations import BASELINE, Configuration, QueryCachingEmbedder, index_configurations
+from evals.dataset import Question, check_doc_ids
+from evals.metrics import RETRIEVAL_METRICS, JudgedQuestion, MetricResult, evaluate_judged
+from evals.relevance import EvidenceMatcher, judged_ranking
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CACHE_DIR = REPO_ROOT / "evals" / ".cache"
+DEFAULT_TEAM_ROOTS: tuple[Path, ...] = (REPO_ROOT / "corpus", REPO_ROOT.parent / "shared" / "seed-corpus")
+DEFAULT_DEPTH = 10
+QUERY_CACHE_NOTE = (
+    "Frage-Embeddings werden einmal berechnet und geteilt: die Sekunden der ersten dichten Konfiguration "
+    "enthalten sie, die der folgenden nicht."
+)
+
+
+@dataclass
+class ConfigurationResult:
+    """Scores of one configuration on one dataset."""
+
+    name: str
+    description: str
+    metrics: MetricResult
+    seconds: float
+    queries: int
+    details: list[dict[str, Any]] = field(default_factory=list)
+    context_chars: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self, with_details: bool = True) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "name": self.name,
+            "description": self.description,
+            "seconds": round(self.seconds, 3),
+            "queries": self.queries,
+            "metrics": self.metrics.to_dict(),
+            "context_chars": self.context_chars,
+        }
+        if with_details:
+            data["details"] = self.details
+        return data
+
+
+@dataclass
+class EvalRun:
+    """Everything one evaluation run produced, ready for :mod:`evals.report`."""
+
+    benchmark: str
+    embedder: str
+    embedding_model: str
+    dataset: str
+    k: int
+    configurations: list[ConfigurationResult]
+    corpus: dict[str, Any] = field(default_factory=dict)
+    reference: dict[str, dict[str, float]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    seconds: float = 0.0
+
+    @property
+    def metric_names(self) -> tuple[str, ...]:
+        return RETRIEVAL_METRICS
+
+    def get(self, name: str) -> ConfigurationResult | None:
+        return next((c for c in self.configurations if c.name == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "benchmark": self.benchmark,
+            "embedder": self.embedder,
+            "embedding_model": self.embedding_model,
+            "dataset": self.dataset,
+            "k": self.k,
+            "started_at": self.started_at,
+            "seconds": round(self.seconds, 1),
+            "corpus": self.corpus,
+            "reference": self.reference,
+            "notes": self.notes,
+            "configurations": [c.to_dict() for c in self.configurations],
+        }
+
+
+def eval_settings(embedder: str, index_name: str, cache_dir: Path = DEFAULT_CACHE_DIR) -> Settings:
+    """Settings of an eval index: its own data directory per embedding backend."""
+    return Settings(data_dir=cache_dir / embedder, index_name=index_name, embedding_backend=embedder)  # type: ignore[arg-type]
+
+
+def team_index_name(roots: Sequence[Path]) -> str:
+    """Index name for a set of corpus roots, so different root sets never share an index."""
+    key = "|".join(sorted(str(Path(r).resolve()) for r in roots))
+    return "team-" + hashlib.sha256(key.encode()).hexdigest()[:8]
+
+
+def open_team_index(settings: Settings, roots: Sequence[Path]) -> tuple[Index, dict[str, Any]]:
+    """Open (and incrementally refresh) the eval index over ``roots``; returns it and an ingest summary."""
+    from assistant.embeddings import create_embedder
+    from ingestion.pipeline import Ingestor
+
+    missing = [str(r) for r in roots if not Path(r).exists()]
+    if missing:
+        raise FileNotFoundError(f"Corpus folder(s) not found: {', '.join(missing)}")
+    embedder = QueryCachingEmbedder(create_embedder(settings))
+    index = Index(settings, embedder, write=True, purpose="eval")  # type: ignore[arg-type]
+    try:
+        started = time.perf_counter()
+        report = Ingestor(index, settings).run([Path(r) for r in roots], prune=True)
+    except BaseException:
+        index.close()
+        raise
+    summary = {
+        "roots": [str(r) for r in roots],
+        "index_dir": str(settings.index_dir),
+        "documents": len(index.manifest.documents()),
+        "chunks": index.manifest.count_chunks(),
+        "ingest_seconds": round(time.perf_counter() - started, 1),
+        "embeddings_computed": report.embeddings_computed,
+        "failed_files": [{"path": f.path, "reason": f.reason} for f in report.files if f.status == "failed"],
+    }
+    return index, summary
+
+
+def judge_configuration(
+    configuration: Configuration, questions: Sequence[Question], depth: int = DEFAULT_DEPTH
+) -> ConfigurationResult:
+    """Search every question with one configuration, judge the rankings and score them."""
+    judged: list[JudgedQuestion] = []
+    chars: dict[int, list[int]] = {5: [], 10: []}
+    details: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    for question in questions:
+        ranking = configuration.search(question.question, depth)
+        for cutoff, sizes in chars.items():
+            sizes.append(sum(len(c.text) for c in ranking[:cutoff]))
+        matchers = [EvidenceMatcher(item.doc_id, item.evidence) for item in question.expected]
+        entries = judged_ranking(question.id, matchers, ranking)
+        judged.append(
+            JudgedQuestion(question.id, len(matchers), entries, question.type, question.group_handlungsfeld)
+        )
+        found = {key: pos for pos, (key, relevant) in enumerate(entries, start=1) if relevant}
+        details.append(
+            {
+                "id": question.id,
+                "type": question.type,
+                "item_ranks": [found.get(f"{question.id}->{i}") for i in range(len(matchers))],
+                "top": [f"{c.doc_id} | {c.chunk_id}" for c in ranking[:3]],
+            }
+        )
+    seconds = time.perf_counter() - started
+    metrics = evaluate_judged(judged)
+    # Recall@k rewards big chunks: report how much text the top k hand to the reader.
+    context = {
+        f"chars@{cutoff}": sum(sizes) / len(sizes) if sizes else 0.0 for cutoff, sizes in chars.items()
+    }
+    return ConfigurationResult(
+        configuration.name, configuration.description, metrics, seconds, len(questions), details, context
+    )
+
+
+def run_team_benchmark(
+    questions: Sequence[Question],
+    *,
+    dataset: str,
+    embedder: str,
+    configuration_names: Sequence[str],
+    roots: Sequence[Path] = DEFAULT_TEAM_ROOTS,
+    cache_dir: Path = DEFAULT_CACHE_DIR,
+    k: int = DEFAULT_DEPTH,
+    weights: tuple[float, float] | None = None,
+) -> EvalRun:
+    """Evaluate the named configurations (ours and the baseline) on the same questions and corpus."""
+    started = time.perf_counter()
+    settings = eval_settings(embedder, team_index_name(roots), cache_dir)
+    index, corpus = open_team_index(settings, roots)
+    notes: list[str] = []
+    try:
+        known = {r.doc_id for r in index.manifest.documents()}
+        unknown = check_doc_ids(questions, known)
+        if unknown:
+            notes.append(
+                f"{len(unknown)} erwartete Belege nennen eine doc_id, die nicht im Index ist, "
+                f"z. B. {unknown[0]}"
+            )
+        configurations = index_configurations(index, configuration_names, weights or settings.fusion_weights)
+        if BASELINE in configuration_names:
+            from evals.baseline_langchain import LangChainTutorialBaseline
+
+            baseline = LangChainTutorialBaseline(index, settings.data_dir / f"{settings.index_name}-baseline")
+            corpus["baseline_chunks"] = baseline.chunks
+            configurations.append(baseline)
+        order = {name: i for i, name in enumerate(configuration_names)}
+        configurations.sort(key=lambda c: order[c.name])
+        results = []
+        for configuration in configurations:
+            log.info("evaluating %s on %d questions", configuration.name, len(questions))
+            results.append(judge_configuration(configuration, questions, max(k, DEFAULT_DEPTH)))
+    finally:
+        index.close()
+    unanswerable = sum(q.unanswerable for q in questions)
+    if unanswerable:
+        notes.append(f"{unanswerable} unbeantwortbare Fragen sind von den Retrieval-Kennzahlen ausgenommen.")
+    notes.append(QUERY_CACHE_NOTE)
+    return EvalRun(
+        benchmark="team",
+        embedder=embedder,
+        embedding_model=index.embedder.name,
+        dataset=dataset,
+        k=k,
+        configurations=results,
+        corpus=corpus,
+        notes=notes,
+        seconds=time.perf_counter() - started,
+    )
