@@ -21,7 +21,9 @@ from rich.table import Table
 from assistant.config import Settings, get_settings
 from assistant.errors import AssistantError, ConfigError, IndexUnavailableError, NotFoundError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Wissensassistent für die Digitale Agenda.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Wissensassistent für die Digitale Agenda."
+)
 documents_app = typer.Typer(no_args_is_help=True, help="Dokumente im Index auflisten und entfernen.")
 app.add_typer(documents_app, name="documents")
 
@@ -29,6 +31,11 @@ out = Console()
 err = Console(stderr=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Eine JSON-Ausgabe für Maschinen.")]
+DocTypeOpt = Annotated[str | None, typer.Option(help="guidance, case_study, strategy oder other.")]
+HandlungsfeldOpt = Annotated[str | None, typer.Option(help="Handlungsfeld (Kürzel oder Name).")]
+MunicipalityOpt = Annotated[str | None, typer.Option(help="Nur Dokumente dieser Kommune.")]
+DocSetOpt = Annotated[list[str] | None, typer.Option("--set", help="Erlaubte Dokumentmengen.")]
+BatchOpt = Annotated[Path | None, typer.Option(help="JSONL-Datei mit {id, question} je Zeile.")]
 
 EXIT_FAILED_INPUT = 1
 EXIT_INDEX = 3
@@ -40,7 +47,13 @@ def _emit_json(data: Any) -> None:
 
 
 def _fail(exc: AssistantError, as_json: bool) -> typer.Exit:
-    code = EXIT_CONFIG if isinstance(exc, ConfigError) else EXIT_INDEX if isinstance(exc, IndexUnavailableError) else 1
+    code = (
+        EXIT_CONFIG
+        if isinstance(exc, ConfigError)
+        else EXIT_INDEX
+        if isinstance(exc, IndexUnavailableError)
+        else 1
+    )
     if as_json:
         _emit_json({"error": {"code": exc.code, "message": str(exc)}})
     else:
@@ -56,14 +69,20 @@ def _open_index(settings: Settings, *, write: bool, purpose: str):  # noqa: ANN2
 
 
 @app.callback()
-def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Ausführliches Protokoll.")] = False) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+def _main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Ausführliches Protokoll.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Dateien oder Ordner mit Dokumenten.")],
-    prune: Annotated[bool, typer.Option("--prune", help="Dokumente entfernen, deren Dateien fehlen.")] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Dokumente entfernen, deren Dateien fehlen.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Dokumente einlesen (inkrementell: unveränderte Dateien werden übersprungen)."""
@@ -103,10 +122,21 @@ def _print_ingest_report(report) -> None:  # noqa: ANN001 - IngestReport
     for column in ("Datei", "Status", "Abschnitte", "Embeddings", "Hinweis"):
         table.add_column(column)
     style = {"ok": "green", "unchanged": "dim", "failed": "red", "removed": "yellow"}
-    label = {"ok": "eingelesen", "unchanged": "unverändert", "failed": "fehlgeschlagen", "removed": "entfernt"}
+    label = {
+        "ok": "eingelesen",
+        "unchanged": "unverändert",
+        "failed": "fehlgeschlagen",
+        "removed": "entfernt",
+    }
     for f in report.files:
         note = f.reason or "; ".join(f.warnings)
-        table.add_row(f.path, f"[{style[f.status]}]{label[f.status]}[/]", str(f.chunks), str(f.embeddings_computed), note)
+        table.add_row(
+            f.path,
+            f"[{style[f.status]}]{label[f.status]}[/]",
+            str(f.chunks),
+            str(f.embeddings_computed),
+            note,
+        )
     out.print(table)
     totals = report.totals()
     out.print(
@@ -116,12 +146,18 @@ def _print_ingest_report(report) -> None:  # noqa: ANN001 - IngestReport
     )
 
 
-def _filters(doc_type: str | None, handlungsfeld: str | None, municipality: str | None, doc_set: list[str] | None):  # noqa: ANN202
+def _filters(
+    doc_type: str | None, handlungsfeld: str | None, municipality: str | None, doc_set: list[str] | None
+):  # noqa: ANN202
     from assistant.types import SearchFilters
 
     try:
-        return SearchFilters(doc_type=doc_type, handlungsfeld=handlungsfeld, municipality=municipality,
-                             doc_sets=doc_set or None)
+        return SearchFilters(
+            doc_type=doc_type,
+            handlungsfeld=handlungsfeld,
+            municipality=municipality,
+            doc_sets=doc_set or None,
+        )
     except ValueError as exc:
         raise ConfigError(str(exc).splitlines()[-1] if "\n" in str(exc) else str(exc)) from exc
 
@@ -131,11 +167,11 @@ def search(
     query: Annotated[str | None, typer.Argument(help="Suchanfrage auf Deutsch.")] = None,
     k: Annotated[int, typer.Option("-k", "--top-k", min=1, max=100, help="Anzahl der Treffer.")] = 5,
     mode: Annotated[str, typer.Option(help="hybrid, dense oder lexical.")] = "hybrid",
-    doc_type: Annotated[str | None, typer.Option(help="guidance, case_study, strategy oder other.")] = None,
-    handlungsfeld: Annotated[str | None, typer.Option(help="Handlungsfeld (Kürzel oder Name).")] = None,
-    municipality: Annotated[str | None, typer.Option(help="Nur Dokumente dieser Kommune.")] = None,
-    doc_set: Annotated[list[str] | None, typer.Option("--set", help="Erlaubte Dokumentmengen.")] = None,
-    batch: Annotated[Path | None, typer.Option(help="JSONL-Datei mit {id, question} je Zeile.")] = None,
+    doc_type: DocTypeOpt = None,
+    handlungsfeld: HandlungsfeldOpt = None,
+    municipality: MunicipalityOpt = None,
+    doc_set: DocSetOpt = None,
+    batch: BatchOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Passagen zu einer Frage suchen, nach Relevanz geordnet."""
@@ -148,7 +184,9 @@ def search(
         filters = _filters(doc_type, handlungsfeld, municipality, doc_set)
         questions = _read_batch(batch) if batch else None
         with _open_index(settings, write=False, purpose="search") as index:
-            retriever = build_retriever(index, mode, method=settings.fusion_method, weights=settings.fusion_weights)
+            retriever = build_retriever(
+                index, mode, method=settings.fusion_method, weights=settings.fusion_weights
+            )
             if questions is not None:
                 for qid, question in questions:
                     results = [p.to_result() for p in retriever.retrieve(question, k, filters)]
@@ -167,7 +205,10 @@ def search(
         return
     for rank, p in enumerate(passages, start=1):
         c = p.chunk
-        out.print(f"[bold]{rank}. {c.title}[/] [dim]({c.source}; {c.location or 'ohne Abschnitt'}; Score {p.score:.3f})[/]")
+        out.print(
+            f"[bold]{rank}. {c.title}[/] "
+            f"[dim]({c.source}; {c.location or 'ohne Abschnitt'}; Score {p.score:.3f})[/]"
+        )
         text = c.text if len(c.text) <= 400 else c.text[:400].rsplit(" ", 1)[0] + " …"
         out.print(f"   {text}\n", highlight=False)
 
@@ -195,11 +236,11 @@ def _read_batch(path: Path) -> list[tuple[str, str]]:
 def ask(
     question: Annotated[str | None, typer.Argument(help="Frage auf Deutsch.")] = None,
     k: Annotated[int, typer.Option("-k", "--top-k", min=1, max=20, help="Anzahl der Quellen-Passagen.")] = 5,
-    doc_type: Annotated[str | None, typer.Option(help="guidance, case_study, strategy oder other.")] = None,
-    handlungsfeld: Annotated[str | None, typer.Option(help="Handlungsfeld (Kürzel oder Name).")] = None,
-    municipality: Annotated[str | None, typer.Option(help="Nur Dokumente dieser Kommune.")] = None,
-    doc_set: Annotated[list[str] | None, typer.Option("--set", help="Erlaubte Dokumentmengen.")] = None,
-    batch: Annotated[Path | None, typer.Option(help="JSONL-Datei mit {id, question} je Zeile.")] = None,
+    doc_type: DocTypeOpt = None,
+    handlungsfeld: HandlungsfeldOpt = None,
+    municipality: MunicipalityOpt = None,
+    doc_set: DocSetOpt = None,
+    batch: BatchOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Eine Frage beantworten: kurze Antwort mit nummerierten Quellen, oder ehrlich „nichts gefunden“."""
@@ -232,7 +273,9 @@ def ask(
         out.print("\n[bold]Quellen[/]")
         for source in answer.sources:
             where = f"; {source.location}" if source.location else ""
-            out.print(f"[{source.n}] {source.title} ({source.doc_type}{where}) – {source.source}", highlight=False)
+            out.print(
+                f"[{source.n}] {source.title} ({source.doc_type}{where}) – {source.source}", highlight=False
+            )
 
 
 @app.command()
@@ -267,7 +310,9 @@ def documents_list(as_json: JsonOpt = False) -> None:
     for column in ("doc_id", "Titel", "Typ", "Abschnitte", "Mengen", "Hinweise"):
         table.add_column(column)
     for d in docs:
-        table.add_row(d.doc_id, d.title, d.doc_type, str(d.chunk_count), ", ".join(d.doc_sets), str(len(d.warnings)))
+        table.add_row(
+            d.doc_id, d.title, d.doc_type, str(d.chunk_count), ", ".join(d.doc_sets), str(len(d.warnings))
+        )
     out.print(table)
 
 

@@ -23,7 +23,9 @@ class Settings(BaseSettings):
         env_prefix="ASSISTANT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
     )
 
-    data_dir: Path = Field(default=Path("data"), description="Where the index, manifest and lexical index live.")
+    data_dir: Path = Field(
+        default=Path("data"), description="Where the index, manifest and lexical index live."
+    )
     index_name: str = Field(default="default", description="Name of the index inside the data directory.")
 
     # Embeddings
@@ -37,19 +39,26 @@ class Settings(BaseSettings):
     embedding_batch_size: int = Field(default=16, ge=1)
 
     # Chroma
-    chroma_url: str | None = Field(default=None, description="http://host:port of a Chroma server; embedded if unset.")
-    chroma_timeout_s: float = Field(default=10.0, gt=0)
+    chroma_url: str | None = Field(
+        default=None, description="http://host:port of a Chroma server; embedded if unset."
+    )
 
     # Ingestion
     max_file_mb: float = Field(default=50.0, gt=0, description="Files larger than this are rejected.")
-    max_unpacked_mb: float = Field(default=200.0, gt=0, description="Zip-based office files may unpack to this.")
+    max_unpacked_mb: float = Field(
+        default=200.0, gt=0, description="Zip-based office files may unpack to this."
+    )
     chunk_tokens: int = Field(default=256, ge=32, description="Target chunk size in embedding-model tokens.")
     chunk_overlap_sentences: int = Field(default=0, ge=0)
-    lock_timeout_s: float = Field(default=3.0, ge=0, description="How long to wait for another process's lock.")
+    lock_timeout_s: float = Field(
+        default=3.0, ge=0, description="How long to wait for another process's lock."
+    )
 
     # Retrieval
     fusion_method: Literal["minmax", "rrf"] = "minmax"
-    fusion_weights: tuple[float, float] = Field(default=(1.0, 1.0), description="(lexical, dense) fusion weights.")
+    fusion_weights: tuple[float, float] = Field(
+        default=(1.0, 1.0), description="(lexical, dense) fusion weights."
+    )
 
     # LLM (OpenAI-compatible)
     llm_base_url: str | None = None

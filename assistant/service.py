@@ -23,8 +23,9 @@ class Assistant:
         self._answerer = answerer
 
     def retriever(self, mode: str = "hybrid", *, diverse: bool = False) -> Retriever:
-        retriever = build_retriever(self.index, mode, method=self.settings.fusion_method,
-                                    weights=self.settings.fusion_weights)
+        retriever = build_retriever(
+            self.index, mode, method=self.settings.fusion_method, weights=self.settings.fusion_weights
+        )
         return DiverseRetriever(retriever) if diverse else retriever
 
     @property
@@ -35,7 +36,9 @@ class Assistant:
             self._answerer = create_answerer(self.settings, self.index)
         return self._answerer
 
-    def search(self, query: str, k: int = 5, filters: SearchFilters | None = None, mode: str = "hybrid") -> list[Passage]:
+    def search(
+        self, query: str, k: int = 5, filters: SearchFilters | None = None, mode: str = "hybrid"
+    ) -> list[Passage]:
         """Ranked passages for a query."""
         return self.retriever(mode).retrieve(query, k, filters)
 
@@ -50,7 +53,9 @@ class Assistant:
         answer.timings["total_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return answer
 
-    def ask_stream(self, question: str, filters: SearchFilters | None = None, *, k: int = 5) -> Iterator[str | Answer]:
+    def ask_stream(
+        self, question: str, filters: SearchFilters | None = None, *, k: int = 5
+    ) -> Iterator[str | Answer]:
         """Text pieces as they come, then the final answer with citations."""
         passages = self.retriever("hybrid", diverse=True).retrieve(question, k, filters)
         for piece in self.answerer.stream(question, passages):

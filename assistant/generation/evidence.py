@@ -64,7 +64,9 @@ class ScoredSentence:
     tokens: frozenset[str]
 
 
-def score_sentences(question_terms: QueryTerms, passages: list[Passage], analyzer: Analyzer) -> list[ScoredSentence]:
+def score_sentences(
+    question_terms: QueryTerms, passages: list[Passage], analyzer: Analyzer
+) -> list[ScoredSentence]:
     """Every sentence of the passages, scored by coverage and by its passage's rank."""
     if not passages:
         return []
@@ -115,10 +117,25 @@ def answer_units(text: str, *, max_list_chars: int = 600) -> list[str]:
     return units
 
 
-def evidence_features(question: str, passages: list[Passage], analyzer: Analyzer) -> dict[str, float]:
-    """Signals for the abstention check, all in 0..1 except the raw dense similarity."""
-    terms = query_terms(question, analyzer)
-    sentences = score_sentences(terms, passages[:5], analyzer)
+def evidence_features(
+    question: str,
+    passages: list[Passage],
+    analyzer: Analyzer,
+    *,
+    terms: QueryTerms | None = None,
+    sentences: list[ScoredSentence] | None = None,
+) -> dict[str, float]:
+    """Signals for the abstention check, all in 0..1 except the raw dense similarity.
+
+    A caller that has already scored the passages' sentences (``score_sentences`` over the
+    same passages) passes ``terms`` and ``sentences`` so the work is not done twice.
+    """
+    if terms is None:
+        terms = query_terms(question, analyzer)
+    if sentences is None:
+        sentences = score_sentences(terms, passages[:5], analyzer)
+    else:
+        sentences = [s for s in sentences if s.passage_rank < 5]
     passage_tokens = [set(analyzer.analyze(p.chunk.embedding_text())) for p in passages[:3]]
     union = set().union(*passage_tokens) if passage_tokens else set()
     dense = [p.scores.get("dense", 0.0) for p in passages[:5]]

@@ -12,7 +12,13 @@ from collections.abc import Iterator
 
 from assistant.generation.abstention import AbstentionModel, load_model
 from assistant.generation.base import abstention, new_answer_id
-from assistant.generation.evidence import Analyzer, ScoredSentence, evidence_features, query_terms, score_sentences
+from assistant.generation.evidence import (
+    Analyzer,
+    ScoredSentence,
+    evidence_features,
+    query_terms,
+    score_sentences,
+)
 from assistant.types import Answer, Citation, Passage, Source
 
 LABEL = "Aus den Quellen zusammengestellt (wörtliche Auszüge):"
@@ -44,13 +50,14 @@ class ExtractiveAnswerer:
         started = time.perf_counter()
         if not passages:
             return abstention(question, self.mode, passages, "Keine passenden Passagen gefunden.")
-        features = evidence_features(question, passages, self.analyzer)
+        terms = query_terms(question, self.analyzer)
+        sentences = score_sentences(terms, passages, self.analyzer)
+        features = evidence_features(question, passages, self.analyzer, terms=terms, sentences=sentences)
         if self.abstention_model.should_abstain(features):
             answer = abstention(question, self.mode, passages)
             answer.timings["generate_ms"] = round((time.perf_counter() - started) * 1000, 2)
             return answer
-        terms = query_terms(question, self.analyzer)
-        chosen = self._select(score_sentences(terms, passages, self.analyzer))
+        chosen = self._select(sentences)
         if not chosen:
             return abstention(question, self.mode, passages, "Keine Aussage in den Passagen passt zur Frage.")
         answer = compose(question, passages, chosen)
@@ -59,8 +66,7 @@ class ExtractiveAnswerer:
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str | Answer]:
         answer = self.answer(question, passages)
-        for line in answer.answer.splitlines(keepends=True):
-            yield line
+        yield from answer.answer.splitlines(keepends=True)
         yield answer
 
     def _select(self, sentences: list[ScoredSentence]) -> list[ScoredSentence]:
@@ -93,7 +99,9 @@ def compose(question: str, passages: list[Passage], chosen: list[ScoredSentence]
         chunk = passages[sentence.passage_rank].chunk
         lines.append(f"- {sentence.text} [{n}]")
         citations.append(Citation(n=n, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, sentence=sentence.text))
-    sources = [Source.from_chunk(n, passages[rank].chunk) for rank, n in sorted(numbers.items(), key=lambda i: i[1])]
+    sources = [
+        Source.from_chunk(n, passages[rank].chunk) for rank, n in sorted(numbers.items(), key=lambda i: i[1])
+    ]
     return Answer(
         answer_id=new_answer_id(),
         question=question,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -38,7 +39,9 @@ class ReconcileReport:
 class Index:
     """Everything stored about a corpus, behind one object."""
 
-    def __init__(self, settings: Settings, embedder: Embedder, *, write: bool = False, purpose: str = "") -> None:
+    def __init__(
+        self, settings: Settings, embedder: Embedder, *, write: bool = False, purpose: str = ""
+    ) -> None:
         self.settings = settings
         self.embedder = embedder
         directory = settings.index_dir
@@ -50,9 +53,7 @@ class Index:
             self._lock = IndexLock(directory / name, timeout_s=settings.lock_timeout_s, purpose=purpose)
         try:
             self.manifest = Manifest(directory / "manifest.sqlite")
-            self.chroma = ChromaStore(
-                directory / "chroma", embedder.name, url=settings.chroma_url, timeout_s=settings.chroma_timeout_s
-            )
+            self.chroma = ChromaStore(directory / "chroma", embedder.name, url=settings.chroma_url)
         except BaseException:
             self.close()
             raise
@@ -127,7 +128,7 @@ class Index:
 
     # --- lexical ----------------------------------------------------------------
     @property
-    def lexical_dir(self):  # noqa: ANN201 - Path
+    def lexical_dir(self) -> Path:
         return self.settings.index_dir / "lexical"
 
     def lexical(self) -> LexicalIndex:
@@ -169,7 +170,9 @@ class Index:
     def _passages(self, hits: list[tuple[str, float]], stage: str) -> list[Passage]:
         chunks = self.manifest.chunks(cid for cid, _ in hits)
         return [
-            Passage(chunk=chunks[cid], score=score, scores={stage: score}) for cid, score in hits if cid in chunks
+            Passage(chunk=chunks[cid], score=score, scores={stage: score})
+            for cid, score in hits
+            if cid in chunks
         ]
 
     def neighbours(self, chunk: Chunk, before: int = 1, after: int = 1) -> list[Chunk]:

@@ -75,7 +75,7 @@ def collection_name(embedder_name: str) -> str:
 class ChromaStore:
     """One Chroma collection of chunk vectors for one embedding model."""
 
-    def __init__(self, directory: Path, embedder_name: str, *, url: str | None = None, timeout_s: float = 10) -> None:
+    def __init__(self, directory: Path, embedder_name: str, *, url: str | None = None) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
@@ -103,7 +103,9 @@ class ChromaStore:
             raise
         except Exception as exc:
             where = url or str(directory)
-            raise IndexUnavailableError(f"Chroma ist nicht erreichbar oder beschädigt ({where}): {exc}") from exc
+            raise IndexUnavailableError(
+                f"Chroma ist nicht erreichbar oder beschädigt ({where}): {exc}"
+            ) from exc
         self.max_batch = int(self.client.get_max_batch_size())
 
     def upsert(self, chunks: list[Chunk], vectors: np.ndarray) -> None:

@@ -82,9 +82,7 @@ class LexicalIndex:
         if mask is not None and not mask.any():
             return []
         k = min(k, len(self.ids))
-        docs, scores = self._bm25.retrieve(
-            [tokens], k=k, show_progress=False, weight_mask=mask, n_threads=1
-        )
+        docs, scores = self._bm25.retrieve([tokens], k=k, show_progress=False, weight_mask=mask, n_threads=1)
         return [
             (self.ids[int(doc)], float(score))
             for doc, score in zip(docs[0], scores[0], strict=True)
@@ -107,8 +105,13 @@ class LexicalIndex:
         tmp.mkdir(parents=True)
         if self._bm25 is not None:
             self._bm25.save(str(tmp / "bm25"), show_progress=False)
-        state = {"generation": self.generation, "ids": self.ids, "meta": self._meta,
-                 "vocabulary": sorted(self._decompounder._known), "df": self._df}
+        state = {
+            "generation": self.generation,
+            "ids": self.ids,
+            "meta": self._meta,
+            "vocabulary": sorted(self._decompounder._known),
+            "df": self._df,
+        }
         (tmp / "state.json").write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
         shutil.rmtree(directory, ignore_errors=True)
         tmp.rename(directory)
@@ -155,6 +158,4 @@ def _matches(meta: dict[str, object], filters: SearchFilters) -> bool:
         return False
     if filters.doc_ids is not None and meta["doc_id"] not in filters.doc_ids:
         return False
-    if filters.doc_sets is not None and not set(filters.doc_sets) & set(meta["sets"]):  # type: ignore[arg-type]
-        return False
-    return True
+    return filters.doc_sets is None or bool(set(filters.doc_sets) & set(meta["sets"]))  # type: ignore[arg-type]

@@ -31,7 +31,8 @@ class IndexLock:
                     holder = os.pread(self._fd, 200, 0).decode(errors="replace").strip() or "unbekannt"
                     os.close(self._fd)
                     raise IndexLockedError(
-                        f"Der Index {path.parent} wird bereits von einem anderen Prozess verwendet ({holder}). "
+                        f"Der Index {path.parent} wird bereits von einem anderen Prozess verwendet "
+                        f"({holder}). "
                         "Ein eingebetteter Index gehört immer nur einem Prozess. Beenden Sie den anderen "
                         "Prozess, oder betreiben Sie mehrere Prozesse gegen einen Chroma-Server "
                         "(ASSISTANT_CHROMA_URL, siehe README: Server-Betrieb)."

@@ -100,23 +100,26 @@ class Manifest:
 
     # --- documents ------------------------------------------------------------
     def document(self, doc_id: str) -> DocumentRecord | None:
-        row = self._db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
-        return self._record(row) if row else None
+        records = self._records("WHERE doc_id = ?", (doc_id,))
+        return records[0] if records else None
 
     def documents(self) -> list[DocumentRecord]:
-        rows = self._db.execute("SELECT * FROM documents ORDER BY source").fetchall()
-        return [self._record(row) for row in rows]
+        return self._records("ORDER BY source")
 
-    def _record(self, row: tuple) -> DocumentRecord:
-        names = [col[0] for col in self._db.execute("SELECT * FROM documents LIMIT 0").description]
-        data = dict(zip(names, row, strict=True))
-        data["warnings"] = json.loads(data["warnings"])
-        data["doc_sets"] = json.loads(data["doc_sets"])
-        return DocumentRecord(**data)
+    def _records(self, clause: str, params: tuple[str, ...] = ()) -> list[DocumentRecord]:
+        cursor = self._db.execute(f"SELECT * FROM documents {clause}", params)
+        names = [col[0] for col in cursor.description]
+        records = []
+        for row in cursor:
+            data = dict(zip(names, row, strict=True))
+            data["warnings"] = json.loads(data["warnings"])
+            data["doc_sets"] = json.loads(data["doc_sets"])
+            records.append(DocumentRecord(**data))
+        return records
 
     def document_by_path(self, path: str) -> DocumentRecord | None:
-        row = self._db.execute("SELECT * FROM documents WHERE path = ?", (path,)).fetchone()
-        return self._record(row) if row else None
+        records = self._records("WHERE path = ?", (path,))
+        return records[0] if records else None
 
     def ready_chunk_ids(self, doc_id: str) -> list[str]:
         rows = self._db.execute(
@@ -128,7 +131,8 @@ class Manifest:
         """Record a new version's chunks as not yet visible (kept if already visible)."""
         with self.transaction() as db:
             db.executemany(
-                "INSERT OR IGNORE INTO chunks(chunk_id, doc_id, position, ready, data) VALUES (?, ?, ?, 0, ?)",
+                "INSERT OR IGNORE INTO chunks(chunk_id, doc_id, position, ready, data)"
+                " VALUES (?, ?, ?, 0, ?)",
                 [(c.chunk_id, c.doc_id, c.position, c.model_dump_json()) for c in chunks],
             )
 
@@ -143,11 +147,13 @@ class Manifest:
             ]
             db.executemany("DELETE FROM chunks WHERE chunk_id = ?", [(cid,) for cid in old])
             db.executemany(
-                "INSERT OR REPLACE INTO chunks(chunk_id, doc_id, position, ready, data) VALUES (?, ?, ?, 1, ?)",
+                "INSERT OR REPLACE INTO chunks(chunk_id, doc_id, position, ready, data)"
+                " VALUES (?, ?, ?, 1, ?)",
                 [(c.chunk_id, c.doc_id, c.position, c.model_dump_json()) for c in chunks],
             )
             db.execute(
-                "INSERT OR REPLACE INTO documents(doc_id, source, path, title, doc_type, content_hash, status,"
+                "INSERT OR REPLACE INTO documents(doc_id, source, path, title, doc_type, content_hash,"
+                " status,"
                 " chunk_count, ingested_at, warnings, doc_sets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.doc_id,

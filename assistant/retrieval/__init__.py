@@ -10,15 +10,18 @@ from assistant.retrieval.stores import DenseRetriever, LexicalRetriever
 MODES = ("hybrid", "dense", "lexical")
 
 
-def build_retriever(index: Index, mode: str = "hybrid", *, method: str = "minmax",
-                    weights: tuple[float, float] = (1.0, 1.0)) -> Retriever:
+def build_retriever(
+    index: Index, mode: str = "hybrid", *, method: str = "minmax", weights: tuple[float, float] = (1.0, 1.0)
+) -> Retriever:
     """The retriever for a mode name, as the CLI, API and evals use it."""
     if mode == "dense":
         return DenseRetriever(index)
     if mode == "lexical":
         return LexicalRetriever(index)
     if mode == "hybrid":
-        return FusionRetriever([LexicalRetriever(index), DenseRetriever(index)], method=method, weights=weights)  # type: ignore[arg-type]
+        return FusionRetriever(
+            [LexicalRetriever(index), DenseRetriever(index)], method=method, weights=weights
+        )  # type: ignore[arg-type]
     raise ValueError(f"mode must be one of {', '.join(MODES)}. Currently, the mode is {mode!r}.")
 
 

@@ -34,5 +34,6 @@ class DiverseRetriever:
 
     def retrieve(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
         check_k(k)
-        return diversify(self.inner.retrieve(query, max(k, self.candidates), filters), k,
-                         per_document=self.per_document)
+        return diversify(
+            self.inner.retrieve(query, max(k, self.candidates), filters), k, per_document=self.per_document
+        )

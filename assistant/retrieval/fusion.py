@@ -11,9 +11,14 @@ from assistant.types import Passage, SearchFilters
 FusionMethod = Literal["rrf", "minmax"]
 
 
-def reciprocal_rank_fusion(rankings: Sequence[list[Passage]], weights: Sequence[float], c: int = 60) -> list[Passage]:
+def reciprocal_rank_fusion(
+    rankings: Sequence[list[Passage]], weights: Sequence[float], c: int = 60
+) -> list[Passage]:
     """Classic RRF: sum of weight / (c + rank)."""
-    return _combine(rankings, [[w / (c + rank) for rank in range(1, len(r) + 1)] for r, w in zip(rankings, weights, strict=True)])
+    return _combine(
+        rankings,
+        [[w / (c + rank) for rank in range(1, len(r) + 1)] for r, w in zip(rankings, weights, strict=True)],
+    )
 
 
 def minmax_fusion(rankings: Sequence[list[Passage]], weights: Sequence[float]) -> list[Passage]:
@@ -62,7 +67,8 @@ class FusionRetriever:
         self.weights = list(weights) if weights is not None else [1.0] * len(self.retrievers)
         if len(self.weights) != len(self.retrievers):
             raise ValueError(
-                f"weights must have one value per retriever ({len(self.retrievers)}). Currently {len(self.weights)}."
+                f"weights must have one value per retriever ({len(self.retrievers)}). "
+                f"Currently {len(self.weights)}."
             )
         if method not in ("rrf", "minmax"):
             raise ValueError(f"method must be 'rrf' or 'minmax'. Currently, the method is {method!r}.")

@@ -48,6 +48,11 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
+def stem_words(words: list[str]) -> list[str]:
+    """Snowball German stems of lower-cased words, in one call."""
+    return _stemmer().stemWords(words)
+
+
 def content_stems(text: str) -> list[str]:
     """Stems of the non-stopword words of ``text`` (no decompounding)."""
     return [stem(word) for word in words(text) if word not in _STOPWORDS and len(word) > 1]

@@ -51,7 +51,9 @@ def test_fusion_retriever_validates_its_arguments():
 
 
 def test_fusion_retriever_cuts_to_k_and_keeps_stage_scores():
-    r = FusionRetriever([Fixed("a", [passage("x", 2), passage("y", 1)]), Fixed("b", [passage("y", 3)])], method="rrf")
+    r = FusionRetriever(
+        [Fixed("a", [passage("x", 2), passage("y", 1)]), Fixed("b", [passage("y", 3)])], method="rrf"
+    )
     got = r.retrieve("q", 1)
     assert len(got) == 1 and got[0].chunk.chunk_id == "y"
     assert "fused" in got[0].scores

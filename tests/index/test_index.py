@@ -14,15 +14,30 @@ from assistant.types import Chunk, DocumentRecord, SearchFilters
 
 def make_chunks(doc_id: str, texts: list[str], **extra) -> list[Chunk]:
     return [
-        Chunk(chunk_id=f"{doc_id}::{i}::{abs(hash(t)) % 10**8}", doc_id=doc_id, text=t, title=doc_id,
-              source=f"{doc_id}.md", position=i, **extra)
+        Chunk(
+            chunk_id=f"{doc_id}::{i}::{abs(hash(t)) % 10**8}",
+            doc_id=doc_id,
+            text=t,
+            title=doc_id,
+            source=f"{doc_id}.md",
+            position=i,
+            **extra,
+        )
         for i, t in enumerate(texts)
     ]
 
 
 def record(doc_id: str, n: int, content_hash: str = "h") -> DocumentRecord:
-    return DocumentRecord(doc_id=doc_id, source=f"{doc_id}.md", title=doc_id, doc_type="other",
-                          content_hash=content_hash, chunk_count=n, status="ready", ingested_at="now")
+    return DocumentRecord(
+        doc_id=doc_id,
+        source=f"{doc_id}.md",
+        title=doc_id,
+        doc_type="other",
+        content_hash=content_hash,
+        chunk_count=n,
+        status="ready",
+        ingested_at="now",
+    )
 
 
 @pytest.fixture
@@ -42,7 +57,9 @@ def test_write_search_replace_remove(settings):
         index.write_document(record("a", 3, "h2"), second)
         assert index.chroma.ids() == {c.chunk_id for c in second}
         assert index.manifest.visible_ids() == {c.chunk_id for c in second}
-        assert [p.chunk.text for p in index.dense_search("Open Source Rathaus", 1)] == ["Open Source im Rathaus"]
+        assert [p.chunk.text for p in index.dense_search("Open Source Rathaus", 1)] == [
+            "Open Source im Rathaus"
+        ]
 
         assert index.remove_document("a") == 3
         assert index.chroma.count() == 0
@@ -51,8 +68,12 @@ def test_write_search_replace_remove(settings):
 
 def test_filters_apply_to_both_stores(settings):
     with Index(settings, HashingEmbedder(), write=True) as index:
-        index.write_document(record("pub", 1), make_chunks("pub", ["Parken in der Innenstadt"], doc_sets=["oeffentlich"]))
-        index.write_document(record("int", 1), make_chunks("int", ["Parken intern geheim"], doc_sets=["intern"]))
+        index.write_document(
+            record("pub", 1), make_chunks("pub", ["Parken in der Innenstadt"], doc_sets=["oeffentlich"])
+        )
+        index.write_document(
+            record("int", 1), make_chunks("int", ["Parken intern geheim"], doc_sets=["intern"])
+        )
         allowed = SearchFilters(doc_sets=["oeffentlich"])
         assert {p.chunk.doc_id for p in index.dense_search("Parken", 5, allowed)} == {"pub"}
         assert {p.chunk.doc_id for p in index.lexical_search("Parken", 5, allowed)} == {"pub"}

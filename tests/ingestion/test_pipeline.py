@@ -40,9 +40,15 @@ def seed_ingest(tmp_path_factory, embedder):
 @needs_seed
 def test_seed_blindtext_is_reported_and_in_no_chunk(seed_ingest):
     _, report, chunks, _ = seed_ingest
-    warned = [f for f in report.files if any("placeholder" in w.lower() or "blindtext" in w.lower() for w in f.warnings)]
+    warned = [
+        f
+        for f in report.files
+        if any("placeholder" in w.lower() or "blindtext" in w.lower() for w in f.warnings)
+    ]
     assert [f.path for f in warned] == ["000_147e8fc64fdc7844.txt"]
-    assert "000_147e8fc64fdc7844.txt" in warned[0].warnings[0] or "seed-corpus" in " ".join(warned[0].warnings)
+    assert "000_147e8fc64fdc7844.txt" in warned[0].warnings[0] or "seed-corpus" in " ".join(
+        warned[0].warnings
+    )
     text = "\n".join(c.text for c in chunks)
     for fragment in ("wunderbare Heiterkeit", "süßen Frühlingsmorgen", "Wehen des Alliebenden", "Würmchen"):
         assert fragment not in text
@@ -84,8 +90,12 @@ def test_second_ingest_of_unchanged_corpus_computes_no_embeddings(seed_ingest, e
 def test_changed_and_removed_documents(tmp_path, embedder):
     docs = tmp_path / "docs" / "guidance"
     docs.mkdir(parents=True)
-    (docs / "a.md").write_text("# Breitband\n\nDer Glasfaserausbau erreicht alle Ortsteile bis 2027.\n", encoding="utf-8")
-    (docs / "b.md").write_text("# Beteiligung\n\nDie Bürgerbeteiligung beginnt mit einer Umfrage.\n", encoding="utf-8")
+    (docs / "a.md").write_text(
+        "# Breitband\n\nDer Glasfaserausbau erreicht alle Ortsteile bis 2027.\n", encoding="utf-8"
+    )
+    (docs / "b.md").write_text(
+        "# Beteiligung\n\nDie Bürgerbeteiligung beginnt mit einer Umfrage.\n", encoding="utf-8"
+    )
     settings = Settings(data_dir=tmp_path / "data")
     report, chunks, _ = run(settings, embedder, tmp_path / "docs")
     assert report.count("ok") == 2
@@ -93,7 +103,9 @@ def test_changed_and_removed_documents(tmp_path, embedder):
     assert all(c.doc_type == "guidance" for c in chunks)
     old_a = {c.chunk_id for c in chunks if c.doc_id == "guidance/a"}
 
-    (docs / "a.md").write_text("# Breitband\n\nDas Mobilfunknetz wird bis 2026 verdichtet.\n", encoding="utf-8")
+    (docs / "a.md").write_text(
+        "# Breitband\n\nDas Mobilfunknetz wird bis 2026 verdichtet.\n", encoding="utf-8"
+    )
     report, chunks, vectors = run(settings, embedder, tmp_path / "docs")
     assert {f.path: f.status for f in report.files} == {"guidance/a.md": "ok", "guidance/b.md": "unchanged"}
     texts = " ".join(c.text for c in chunks if c.doc_id == "guidance/a")
@@ -110,7 +122,14 @@ def test_changed_and_removed_documents(tmp_path, embedder):
 
 
 def test_bad_inputs_fail_alone_and_nothing_indexed_is_lost(
-    tmp_path, embedder, docx_file, corrupt_pdf, encrypted_pdf, empty_file, binary_txt, unsupported_file,
+    tmp_path,
+    embedder,
+    docx_file,
+    corrupt_pdf,
+    encrypted_pdf,
+    empty_file,
+    binary_txt,
+    unsupported_file,
     docx_zip_bomb,
 ):
     folder = tmp_path / "mixed"
@@ -126,8 +145,10 @@ def test_bad_inputs_fail_alone_and_nothing_indexed_is_lost(
     report, after, vectors = run(settings, embedder, folder)
 
     failed = {f.path: f for f in report.files if f.status == "failed"}
-    assert set(failed) == {Path(p).name for p in (corrupt_pdf, encrypted_pdf, empty_file, binary_txt,
-                                                   unsupported_file, docx_zip_bomb)} | {"riesig.txt"}
+    assert set(failed) == {
+        Path(p).name
+        for p in (corrupt_pdf, encrypted_pdf, empty_file, binary_txt, unsupported_file, docx_zip_bomb)
+    } | {"riesig.txt"}
     assert all(f.reason for f in failed.values())
     codes = {name: f.error_code for name, f in failed.items()}
     assert codes["riesig.txt"] == "file_too_large"
@@ -143,7 +164,9 @@ def test_bad_inputs_fail_alone_and_nothing_indexed_is_lost(
 def test_invalid_front_matter_names_the_field(tmp_path, embedder):
     folder = tmp_path / "docs"
     folder.mkdir()
-    (folder / "x.md").write_text("---\nhandlungsfelder: [raumfahrt]\n---\n# T\n\nText über Glasfaser.\n", encoding="utf-8")
+    (folder / "x.md").write_text(
+        "---\nhandlungsfelder: [raumfahrt]\n---\n# T\n\nText über Glasfaser.\n", encoding="utf-8"
+    )
     report, chunks, _ = run(Settings(data_dir=tmp_path / "data"), embedder, folder)
     assert report.files[0].status == "failed"
     assert "handlungsfelder" in report.files[0].reason
