@@ -26,6 +26,8 @@ app = typer.Typer(
 )
 documents_app = typer.Typer(no_args_is_help=True, help="Dokumente im Index auflisten und entfernen.")
 app.add_typer(documents_app, name="documents")
+feedback_app = typer.Typer(no_args_is_help=True, help="Rückmeldungen (👍/👎) auswerten.")
+app.add_typer(feedback_app, name="feedback")
 
 out = Console()
 err = Console(stderr=True)
@@ -334,6 +336,24 @@ def documents_remove(
         _emit_json({"doc_id": doc_id, "removed_chunks": removed})
     else:
         out.print(f"Dokument {doc_id} entfernt ({removed} Abschnitte).")
+
+
+@feedback_app.command("export")
+def feedback_export(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="JSONL-Datei; ohne Angabe auf stdout.")
+    ] = None,
+) -> None:
+    """Negative Rückmeldungen als Kandidaten für Eval-Fälle exportieren (JSONL, zur Prüfung)."""
+    from assistant.feedback import FeedbackStore
+
+    cases = FeedbackStore.for_settings(get_settings()).candidate_cases()
+    lines = "".join(json.dumps(case, ensure_ascii=False) + "\n" for case in cases)
+    if output is None:
+        sys.stdout.write(lines)
+        return
+    output.write_text(lines, encoding="utf-8")
+    err.print(f"{len(cases)} Kandidaten nach {output} geschrieben (vor Aufnahme prüfen: needs_review).")
 
 
 def _register_eval() -> None:

@@ -1,0 +1,147 @@
+"""Feedback on answers (👍/👎 with comment) from the API and the bots, and its export as eval candidates.
+
+One SQLite file per data directory, shared by every API worker and bot instance that uses the
+same data directory. A negative rating with its question and cited sources becomes a candidate
+eval case (see ``evals/datasets/README.md``) that a maintainer confirms before it joins a set.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from assistant.config import Settings
+
+Rating = Literal["up", "down"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS feedback (
+    feedback_id TEXT PRIMARY KEY,
+    answer_id TEXT NOT NULL,
+    rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
+    comment TEXT NOT NULL DEFAULT '',
+    question TEXT NOT NULL DEFAULT '',
+    answer TEXT NOT NULL DEFAULT '',
+    sources TEXT NOT NULL DEFAULT '[]',
+    channel TEXT NOT NULL DEFAULT '',
+    user TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS feedback_answer ON feedback (answer_id);
+"""
+
+
+class FeedbackSource(BaseModel):
+    """What a rated answer cited: enough to turn it into an eval case."""
+
+    doc_id: str
+    title: str = ""
+    text: str = ""
+
+
+class Feedback(BaseModel):
+    """One rating of one answer."""
+
+    feedback_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    answer_id: str = Field(min_length=1, max_length=200)
+    rating: Rating
+    comment: str = Field(default="", max_length=4000)
+    question: str = Field(default="", max_length=4000)
+    answer: str = ""
+    sources: list[FeedbackSource] = Field(default_factory=list)
+    channel: str = Field(default="", description="Where it came from: 'api', 'slack:C123', …")
+    user: str = Field(default="", description="Opaque id of who rated (API key name, Slack user id).")
+    created_at: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+class FeedbackStore:
+    """Append-only store of ratings. Safe for several processes (SQLite WAL, short transactions)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> FeedbackStore:
+        return cls(settings.data_dir / "feedback.sqlite3")
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=10)
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def add(self, feedback: Feedback) -> Feedback:
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    feedback.feedback_id,
+                    feedback.answer_id,
+                    feedback.rating,
+                    feedback.comment,
+                    feedback.question,
+                    feedback.answer,
+                    json.dumps([s.model_dump() for s in feedback.sources], ensure_ascii=False),
+                    feedback.channel,
+                    feedback.user,
+                    feedback.created_at,
+                ),
+            )
+        return feedback
+
+    def list(self, rating: Rating | None = None) -> list[Feedback]:
+        query = "SELECT * FROM feedback"
+        params: tuple[str, ...] = ()
+        if rating:
+            query += " WHERE rating = ?"
+            params = (rating,)
+        with self._connect() as db:
+            db.row_factory = sqlite3.Row
+            rows = db.execute(query + " ORDER BY created_at, rowid", params).fetchall()
+        return [Feedback(**{**dict(row), "sources": json.loads(row["sources"])}) for row in rows]
+
+    def candidate_cases(self) -> list[dict[str, object]]:
+        """Negative feedback as candidate eval cases (dataset format of evals/), unconfirmed.
+
+        The cited sources are what the assistant *used*, not necessarily what is right: the
+        maintainer corrects ``expected`` or marks the case unanswerable, then removes
+        ``needs_review``.
+        """
+        cases = []
+        for fb in self.list("down"):
+            if not fb.question.strip():
+                continue
+            cases.append(
+                {
+                    "id": f"feedback-{fb.feedback_id[:12]}",
+                    "question": fb.question,
+                    "type": "feedback",
+                    "tags": ["feedback", fb.channel] if fb.channel else ["feedback"],
+                    "expected": [
+                        {"doc_id": s.doc_id, "evidence": s.text[:400]} for s in fb.sources if s.text
+                    ],
+                    "needs_review": True,
+                    "feedback": {
+                        "answer_id": fb.answer_id,
+                        "comment": fb.comment,
+                        "answer": fb.answer,
+                        "created_at": fb.created_at,
+                    },
+                }
+            )
+        return cases
