@@ -55,6 +55,15 @@ def _print_results(run, comparison: dict[str, dict[str, float]]) -> None:  # noq
             f"[i]{label}[/]", *[f"{figures[m]:.3f}" if m in figures else "–" for m in RETRIEVAL_METRICS], ""
         )
     out.print(table)
+    if run.answers is not None:
+        from evals.answer_eval import answers_summary_rows
+
+        answer_table = Table(title="Antworten (ask)")
+        answer_table.add_column("Kennzahl")
+        answer_table.add_column("Wert", justify="right")
+        for label, value in answers_summary_rows(run.answers):
+            answer_table.add_row(label, value)
+        out.print(answer_table)
     for title, deltas in (
         ("Δ gegenüber Baseline", baseline_deltas(run)),
         ("Δ gegenüber vorigem Lauf", comparison),
@@ -65,6 +74,8 @@ def _print_results(run, comparison: dict[str, dict[str, float]]) -> None:  # noq
             for metric in RETRIEVAL_METRICS:
                 delta_table.add_column(LABELS[metric], justify="right")
             for name, values in deltas.items():
+                if name == "answers":  # shown in the report's own table
+                    continue
                 delta_table.add_row(
                     name, *[f"{values[m]:+.3f}" if m in values else "–" for m in RETRIEVAL_METRICS]
                 )
@@ -106,6 +117,13 @@ def eval_command(
     check: Annotated[
         bool, typer.Option("--check", help="Mit Code 1 beenden, wenn ein Schwellenwert unterschritten wird.")
     ] = False,
+    answers: Annotated[
+        bool,
+        typer.Option(
+            "--answers/--no-answers",
+            help="Auch die Antworten (ask) bewerten: Enthaltung, Zitate, Quellen (nur Team-Datensatz).",
+        ),
+    ] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Ergebnis als JSON auf stdout.")] = False,
 ) -> None:
     """Retrieval-Evaluation: Konfigurationen vergleichen, Bericht schreiben, Schwellenwerte prüfen."""
@@ -157,7 +175,7 @@ def eval_command(
     from assistant.errors import AssistantError, ConfigError, IndexUnavailableError
 
     try:
-        run = _run(benchmark, embedder, names, k, dataset, limit, corpus)
+        run = _run(benchmark, embedder, names, k, dataset, limit, corpus, answers)
     except _UsageError as exc:
         err.print(f"[red]{exc}[/]")
         raise typer.Exit(EXIT_USAGE) from exc
@@ -213,6 +231,7 @@ def _run(
     dataset: Path | None,
     limit: int | None,
     corpus: list[Path] | None,
+    answers: bool = True,
 ):  # noqa: ANN202 - EvalRun
     if benchmark == "xquad":
         from evals.xquad import run_xquad_benchmark
@@ -237,6 +256,7 @@ def _run(
             configuration_names=names,
             k=k,
             roots=tuple(corpus) if corpus else DEFAULT_TEAM_ROOTS,
+            answers=answers,
         )
     except FileNotFoundError as exc:
         raise _UsageError(str(exc)) from exc

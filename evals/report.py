@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from evals.answer_eval import ANSWER_METRICS, ANSWERS, answers_summary_rows
 from evals.configurations import BASELINE
 from evals.metrics import RETRIEVAL_METRICS
 from evals.runner import EvalRun
@@ -70,6 +71,14 @@ def compare_runs(current: Mapping[str, Any], previous: Mapping[str, Any]) -> Del
             deltas[name] = {
                 m: now[m] - before[name][m] for m in RETRIEVAL_METRICS if m in now and m in before[name]
             }
+    now_answers = (current.get("answers") or {}).get("metrics")
+    before_answers = (previous.get("answers") or {}).get("metrics")
+    if now_answers and before_answers:
+        deltas[ANSWERS] = {
+            m: now_answers[m] - before_answers[m]
+            for m in ANSWER_METRICS
+            if m in now_answers and m in before_answers
+        }
     return deltas
 
 
@@ -162,13 +171,27 @@ def render_markdown(run: EvalRun, comparison: Deltas | None = None, previous_lab
             ["Konfiguration", *[LABELS[m] for m in RETRIEVAL_METRICS]],
             [[name, *[_signed(d[m]) for m in RETRIEVAL_METRICS]] for name, d in deltas.items()],
         ) + [""]
+    if run.answers is not None:
+        lines += [
+            "## Antworten (ask)",
+            "",
+            "Jede Frage, auch die unbeantwortbaren, wird wie im Betrieb mit `ask` beantwortet "
+            "(siehe `evals/answer_eval.py`).",
+            "",
+        ]
+        lines += _table(["Kennzahl", "Wert"], answers_summary_rows(run.answers)) + [""]
     if comparison:
         lines += [f"## Veränderung gegenüber dem vorigen Lauf {previous_label}".rstrip(), ""]
+        retrieval = {name: d for name, d in comparison.items() if name != ANSWERS}
         lines += _table(
             ["Konfiguration", *[LABELS[m] for m in RETRIEVAL_METRICS]],
-            [[name, *[_signed(d.get(m)) for m in RETRIEVAL_METRICS]] for name, d in comparison.items()],
+            [[name, *[_signed(d.get(m)) for m in RETRIEVAL_METRICS]] for name, d in retrieval.items()],
         )
         lines.append("")
+        if ANSWERS in comparison:
+            lines += _table(["Antworten", "Δ"], [[m, _signed(v)] for m, v in comparison[ANSWERS].items()]) + [
+                ""
+            ]
     lines += _group_tables(run, "by_type", "Nach Fragetyp")
     lines += _group_tables(run, "by_handlungsfeld", "Nach Handlungsfeld")
     failed = corpus.get("failed_files") or []

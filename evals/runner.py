@@ -18,6 +18,7 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.index import Index
+from evals.answer_eval import AnswerEvalResult, evaluate_answers
 from evals.configurations import BASELINE, Configuration, QueryCachingEmbedder, index_configurations
 from evals.dataset import Question, check_doc_ids
 from evals.metrics import RETRIEVAL_METRICS, JudgedQuestion, MetricResult, evaluate_judged
@@ -76,6 +77,7 @@ class EvalRun:
     notes: list[str] = field(default_factory=list)
     started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     seconds: float = 0.0
+    answers: AnswerEvalResult | None = None
 
     @property
     def metric_names(self) -> tuple[str, ...]:
@@ -97,6 +99,7 @@ class EvalRun:
             "reference": self.reference,
             "notes": self.notes,
             "configurations": [c.to_dict() for c in self.configurations],
+            "answers": self.answers.to_dict() if self.answers else None,
         }
 
 
@@ -186,8 +189,13 @@ def run_team_benchmark(
     cache_dir: Path = DEFAULT_CACHE_DIR,
     k: int = DEFAULT_DEPTH,
     weights: tuple[float, float] | None = None,
+    answers: bool = True,
 ) -> EvalRun:
-    """Evaluate the named configurations (ours and the baseline) on the same questions and corpus."""
+    """Evaluate the named configurations (ours and the baseline) on the same questions and corpus.
+
+    With ``answers`` the answer path (``Assistant.ask``) is evaluated too, unanswerable questions
+    included (see :mod:`evals.answer_eval`).
+    """
     started = time.perf_counter()
     settings = eval_settings(embedder, team_index_name(roots), cache_dir)
     index, corpus = open_team_index(settings, roots)
@@ -213,6 +221,12 @@ def run_team_benchmark(
         for configuration in configurations:
             log.info("evaluating %s on %d questions", configuration.name, len(questions))
             results.append(judge_configuration(configuration, questions, max(k, DEFAULT_DEPTH)))
+        answer_result = None
+        if answers:
+            from assistant.service import Assistant
+
+            log.info("evaluating answers on %d questions", len(questions))
+            answer_result = evaluate_answers(Assistant(index, settings), questions)
     finally:
         index.close()
     unanswerable = sum(q.unanswerable for q in questions)
@@ -229,4 +243,5 @@ def run_team_benchmark(
         corpus=corpus,
         notes=notes,
         seconds=time.perf_counter() - started,
+        answers=answer_result,
     )

