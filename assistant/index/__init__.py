@@ -13,6 +13,8 @@ knows but Chroma lost, so a rerun converges to exactly the expected chunks.
 from __future__ import annotations
 
 import logging
+import shutil
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,8 +42,15 @@ class Index:
     """Everything stored about a corpus, behind one object."""
 
     def __init__(
-        self, settings: Settings, embedder: Embedder, *, write: bool = False, purpose: str = ""
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        *,
+        write: bool = False,
+        purpose: str = "",
+        discard_vectors: bool = False,
     ) -> None:
+        """Open the index; ``discard_vectors`` (writers only) starts Chroma empty for a rebuild."""
         self.settings = settings
         self.embedder = embedder
         directory = settings.index_dir
@@ -53,7 +62,19 @@ class Index:
             self._lock = IndexLock(directory / name, timeout_s=settings.lock_timeout_s, purpose=purpose)
         try:
             self.manifest = Manifest(directory / "manifest.sqlite")
-            self.chroma = ChromaStore(directory / "chroma", embedder.name, url=settings.chroma_url)
+            if discard_vectors and not write:
+                raise ValueError("discard_vectors needs write=True")
+            if discard_vectors and not settings.chroma_url:
+                # Removed before Chroma opens: a corrupt embedded index may not even load.
+                shutil.rmtree(directory / "chroma", ignore_errors=True)
+            self.chroma = ChromaStore(
+                directory / "chroma",
+                embedder.name,
+                url=settings.chroma_url,
+                timeout_s=settings.chroma_timeout_s,
+            )
+            if discard_vectors and settings.chroma_url:
+                self.chroma.drop()
         except BaseException:
             self.close()
             raise
@@ -61,8 +82,12 @@ class Index:
         self.embeddings_computed = 0
 
     def close(self) -> None:
+        if getattr(self, "chroma", None) is not None:
+            self.chroma.close()
+            self.chroma = None  # type: ignore[assignment]
         if getattr(self, "manifest", None) is not None:
             self.manifest.close()
+            self.manifest = None  # type: ignore[assignment]
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -145,6 +170,16 @@ class Index:
         self._lexical = loaded
         return loaded
 
+    def rebuild_lexical(self) -> LexicalIndex:
+        """Build the lexical index from the manifest now and persist it (when writing)."""
+        fresh = LexicalIndex()
+        with self.manifest.snapshot():
+            fresh.build(self.manifest.all_chunks(), self.manifest.generation)
+        if self._lock is not None:
+            fresh.save(self.lexical_dir)
+        self._lexical = fresh
+        return fresh
+
     def analyze(self, text: str) -> list[str]:
         """Lexical tokens of ``text`` as the current index makes them (for evidence checks)."""
         return self.lexical().analyze(text)
@@ -156,6 +191,14 @@ class Index:
         return self.lexical().df(token)
 
     # --- reading ----------------------------------------------------------------
+    def snapshot(self) -> AbstractContextManager[None]:
+        """One consistent view for the searches inside the block (this thread).
+
+        Dense and lexical search each check visibility in the manifest; inside one snapshot
+        both see the same committed version of every document, never half of a re-ingest.
+        """
+        return self.manifest.snapshot()
+
     def dense_search(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
         """Nearest chunks by embedding similarity (only visible chunks)."""
         vector = self.embedder.embed_query(query)

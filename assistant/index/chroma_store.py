@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 import numpy as np
@@ -16,6 +17,8 @@ from assistant.types import Chunk, SearchFilters
 log = logging.getLogger(__name__)
 
 NO_SET_FLAG = "set__none"
+
+T = TypeVar("T")
 
 
 def set_flag(name: str) -> str:
@@ -73,79 +76,180 @@ def collection_name(embedder_name: str) -> str:
 
 
 class ChromaStore:
-    """One Chroma collection of chunk vectors for one embedding model."""
+    """One Chroma collection of chunk vectors for one embedding model.
 
-    def __init__(self, directory: Path, embedder_name: str, *, url: str | None = None) -> None:
+    Against a server every request has a timeout, and transport failures become
+    :class:`IndexUnavailableError` with a German message (the API answers 503), never a hang.
+    """
+
+    def __init__(
+        self, directory: Path, embedder_name: str, *, url: str | None = None, timeout_s: float = 10.0
+    ) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
+        self.embedder_name = embedder_name
+        self.where = url or str(directory)
+        self.timeout_s = timeout_s
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         try:
             if url:
                 parsed = urlparse(url)
                 if not parsed.hostname:
                     raise ConfigError(f"ASSISTANT_CHROMA_URL ist keine gültige URL: {url!r}")
+                # The client's constructor talks to the server without a timeout: check first.
+                _heartbeat(url, timeout_s)
                 self.client = chromadb.HttpClient(
                     host=parsed.hostname,
                     port=parsed.port or 8000,
                     ssl=parsed.scheme == "https",
                     settings=chroma_settings,
                 )
+                _set_http_timeout(self.client, timeout_s)
             else:
                 directory.mkdir(parents=True, exist_ok=True)
                 self.client = chromadb.PersistentClient(path=str(directory), settings=chroma_settings)
-            self.collection = self.client.get_or_create_collection(
-                collection_name(embedder_name),
-                configuration={"hnsw": {"space": "cosine"}},
-                metadata={"embedding_model": embedder_name},
-            )
-        except ConfigError:
+            self.collection = self._open_collection()
+            self.max_batch = int(self.client.get_max_batch_size())
+        except (ConfigError, IndexUnavailableError):
+            self.close()
             raise
         except Exception as exc:
-            where = url or str(directory)
-            raise IndexUnavailableError(
-                f"Chroma ist nicht erreichbar oder beschädigt ({where}): {exc}"
-            ) from exc
-        self.max_batch = int(self.client.get_max_batch_size())
+            self.close()
+            raise self._unavailable(exc) from exc
+
+    def close(self) -> None:
+        """Release the client (embedded: its files and threads) so the index can be reopened."""
+        client = getattr(self, "client", None)
+        if client is not None:
+            try:
+                client.close()
+            except Exception as exc:  # noqa: BLE001 - closing must not hide the caller's own error
+                log.warning("closing Chroma client for %s failed: %s", self.where, exc)
+            self.client = None
+
+    def _open_collection(self) -> Any:
+        return self.client.get_or_create_collection(
+            collection_name(self.embedder_name),
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embedding_model": self.embedder_name},
+        )
+
+    def _unavailable(self, exc: BaseException) -> IndexUnavailableError:
+        import httpx
+
+        if isinstance(exc, httpx.TimeoutException):
+            return IndexUnavailableError(
+                f"Der Chroma-Server {self.where} hat nicht innerhalb von {self.timeout_s:g} s geantwortet. "
+                "Bitte später erneut versuchen oder den Server prüfen."
+            )
+        if isinstance(exc, httpx.TransportError):
+            return IndexUnavailableError(
+                f"Der Chroma-Server {self.where} ist nicht erreichbar ({type(exc).__name__}). "
+                "Bitte prüfen, ob er läuft (chroma run), und später erneut versuchen."
+            )
+        return IndexUnavailableError(f"Chroma ist nicht erreichbar oder beschädigt ({self.where}): {exc}")
+
+    def _call(self, operation: Callable[[Any], T]) -> T:
+        """Run ``operation(collection)``; translate outages, follow a re-created collection once."""
+        import httpx
+        from chromadb.errors import ChromaError, InvalidArgumentError
+        from chromadb.errors import NotFoundError as CollectionNotFound
+
+        try:
+            try:
+                return operation(self.collection)
+            except CollectionNotFound:
+                # Another process rebuilt the index (dropped and re-created the collection).
+                self.collection = self._open_collection()
+                return operation(self.collection)
+        except InvalidArgumentError:
+            raise
+        except (httpx.HTTPError, ChromaError) as exc:
+            raise self._unavailable(exc) from exc
 
     def upsert(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
         """Write vectors in batches no larger than the server allows."""
         for start in range(0, len(chunks), self.max_batch):
             part = chunks[start : start + self.max_batch]
-            self.collection.upsert(
-                ids=[c.chunk_id for c in part],
-                embeddings=vectors[start : start + self.max_batch].tolist(),
-                metadatas=[chunk_metadata(c) for c in part],
-            )
+            ids = [c.chunk_id for c in part]
+            embeddings = vectors[start : start + self.max_batch].tolist()
+            metadatas = [chunk_metadata(c) for c in part]
+            self._call(lambda col: col.upsert(ids=ids, embeddings=embeddings, metadatas=metadatas))  # noqa: B023
 
     def delete(self, ids: list[str]) -> None:
         for start in range(0, len(ids), self.max_batch):
-            self.collection.delete(ids=ids[start : start + self.max_batch])
+            part = ids[start : start + self.max_batch]
+            self._call(lambda col: col.delete(ids=part))  # noqa: B023
 
     def ids(self) -> set[str]:
         """All ids in the collection (for reconciling with the manifest)."""
         out: set[str] = set()
         offset, page = 0, 5000
         while True:
-            got = self.collection.get(include=[], limit=page, offset=offset)["ids"]
+            got = self._call(lambda col: col.get(include=[], limit=page, offset=offset)["ids"])  # noqa: B023
             out.update(got)
             if len(got) < page:
                 return out
             offset += page
 
     def count(self) -> int:
-        return int(self.collection.count())
+        return int(self._call(lambda col: col.count()))
+
+    def drop(self) -> None:
+        """Delete the collection and start an empty one (for a rebuild)."""
+        from chromadb.errors import NotFoundError as CollectionNotFound
+
+        try:
+            self.client.delete_collection(collection_name(self.embedder_name))
+        except CollectionNotFound:
+            pass
+        except Exception as exc:
+            raise self._unavailable(exc) from exc
+        self.collection = self._call(lambda _: self._open_collection())
 
     def query(self, vector: np.ndarray, k: int, filters: SearchFilters | None) -> list[tuple[str, float]]:
         """Nearest chunk ids with cosine similarity (1 - distance), best first."""
         if k <= 0:
             return []
-        result = self.collection.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
-            n_results=k,
-            where=where_clause(filters),
-            include=["distances"],
+        embedding = [np.asarray(vector, dtype=np.float32).tolist()]
+        where = where_clause(filters)
+        result = self._call(
+            lambda col: col.query(query_embeddings=embedding, n_results=k, where=where, include=["distances"])
         )
         ids = result["ids"][0]
         distances = result["distances"][0] if result.get("distances") else [0.0] * len(ids)
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True)]
+
+
+def _heartbeat(url: str, timeout_s: float) -> None:
+    """Fail within ``timeout_s`` when the server is down or hangs."""
+    import httpx
+
+    try:
+        httpx.get(url.rstrip("/") + "/api/v2/heartbeat", timeout=timeout_s).raise_for_status()
+    except httpx.TimeoutException as exc:
+        raise IndexUnavailableError(
+            f"Der Chroma-Server {url} hat nicht innerhalb von {timeout_s:g} s geantwortet. "
+            "Bitte später erneut versuchen oder den Server prüfen."
+        ) from exc
+    except httpx.HTTPError as exc:
+        raise IndexUnavailableError(
+            f"Der Chroma-Server {url} ist nicht erreichbar ({type(exc).__name__}). "
+            "Bitte prüfen, ob er läuft (chroma run), und später erneut versuchen."
+        ) from exc
+
+
+def _set_http_timeout(client: Any, timeout_s: float) -> None:
+    """Give chromadb's HTTP session a timeout.
+
+    chromadb 1.5.9 creates its ``httpx.Client`` with ``timeout=None`` (chromadb/api/fastapi.py)
+    and offers no setting for it, so a hung server would block a request forever.
+    """
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(timeout_s)
+    else:  # a future chromadb changed its internals: say so instead of hanging silently later
+        log.warning("could not set a timeout on the Chroma HTTP client (chromadb internals changed)")
