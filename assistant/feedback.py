@@ -8,10 +8,7 @@ eval case (see ``evals/datasets/README.md``) that a maintainer confirms before i
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -19,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from assistant.config import Settings
+from assistant.sqlite_file import SqliteFile
 
 Rating = Literal["up", "down"]
 
@@ -67,26 +65,14 @@ class FeedbackStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(_SCHEMA)
+        self._db = SqliteFile(path, _SCHEMA)
 
     @classmethod
     def for_settings(cls, settings: Settings) -> FeedbackStore:
         return cls(settings.data_dir / "feedback.sqlite3")
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=10)
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
-
     def add(self, feedback: Feedback) -> Feedback:
-        with self._connect() as db:
+        with self._db.connect() as db:
             db.execute(
                 "INSERT INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -110,8 +96,7 @@ class FeedbackStore:
         if rating:
             query += " WHERE rating = ?"
             params = (rating,)
-        with self._connect() as db:
-            db.row_factory = sqlite3.Row
+        with self._db.connect() as db:
             rows = db.execute(query + " ORDER BY created_at, rowid", params).fetchall()
         return [Feedback(**{**dict(row), "sources": json.loads(row["sources"])}) for row in rows]
 

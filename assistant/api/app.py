@@ -1,0 +1,109 @@
+"""The FastAPI application: routes under /api/v1, the OpenAI-compatible /v1, limits and errors."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.concurrency import run_in_threadpool
+
+from assistant.api.limits import BodySizeLimitMiddleware
+from assistant.api.problems import install_handlers
+from assistant.api.routes import ask, documents, feedback, health, openai_compat
+from assistant.api.runtime import Runtime
+from assistant.config import Settings, get_settings
+from assistant.errors import AssistantError
+
+log = logging.getLogger("assistant.api")
+access_log = logging.getLogger("assistant.api.requests")
+
+API_PREFIX = "/api/v1"
+DESCRIPTION = """Wissensassistent für die Digitale Agenda: Fragen mit Quellen beantworten, Passagen
+suchen, Abschnitte entwerfen und Dokumente verwalten.
+
+Anmeldung mit einem API-Schlüssel (`X-API-Key: …` oder `Authorization: Bearer …`), erzeugt mit
+`kommunal-assistant keys create`. Rollen: reader (Fragen, Suche, Entwürfe, Rückmeldungen),
+editor (+ Dokumente), admin (alles). Jeder Schlüssel sieht nur die ihm erlaubten Dokumentmengen.
+Fehler kommen als Problem-JSON mit deutschem `detail`."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The API for ``settings`` (default: from the environment). Opens the index on first use."""
+    settings = settings or get_settings()
+    runtime = Runtime(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:  # open early so the first question is fast; failures show in /ready and as 503
+            await run_in_threadpool(runtime.assistant)
+        except AssistantError as exc:
+            log.error("index not available at startup: %s", exc)
+        try:
+            yield
+        finally:
+            runtime.close()
+
+    app = FastAPI(
+        title="Kommunal-Assistent API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    install_handlers(app)
+    app.middleware("http")(_access_log)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=int(settings.api_max_body_mb * 1024 * 1024))
+    if settings.api_cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.api_cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+        )
+    for module in (health, ask, feedback, documents):
+        app.include_router(module.router, prefix=API_PREFIX)
+    _include_drafts(app)
+    app.include_router(openai_compat.router, prefix="/v1")
+    _include_slack(app, runtime)
+    return app
+
+
+async def _access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    """One log line per request: method, path, status, duration, key name; never the body."""
+    started = time.perf_counter()
+    response = await call_next(request)
+    access_log.info(
+        "request method=%s path=%s status=%s ms=%.1f key=%s",
+        request.method,
+        request.url.path,
+        response.status_code,
+        (time.perf_counter() - started) * 1000,
+        getattr(request.state, "key_name", "-"),
+    )
+    return response
+
+
+def _include_drafts(app: FastAPI) -> None:
+    """The drafts routes, once the drafting package (issue 5) provides them."""
+    try:
+        from assistant.api.routes import drafts
+    except ImportError as exc:
+        log.info("drafts endpoint not available: %s", exc)
+        return
+    app.include_router(drafts.router, prefix=API_PREFIX)
+
+
+def _include_slack(app: FastAPI, runtime: Runtime) -> None:
+    """Slack's Events API route (HTTP mode) when a signing secret is configured."""
+    if not runtime.settings.slack_signing_secret:
+        return
+    try:
+        from bots.slack.http_mode import slack_router
+    except ImportError as exc:
+        log.warning("ASSISTANT_SLACK_SIGNING_SECRET is set but the Slack bot is not installed: %s", exc)
+        return
+    app.include_router(slack_router(runtime.settings, runtime.assistant))

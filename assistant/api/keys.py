@@ -1,0 +1,152 @@
+"""API keys: roles, allowed document sets, stored hashed, checked in constant time.
+
+A key reads ``ka_<key_id>_<secret>``: the public ``key_id`` finds the row, the 256-bit random
+``secret`` is what proves possession. Only ``sha256(secret)`` is stored — a fast hash is
+enough for a high-entropy random token (there is nothing to brute-force as with passwords) —
+and it is compared with :func:`hmac.compare_digest`. Unknown ids are compared against a
+dummy digest, so a lookup miss costs the same as a wrong secret.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from assistant.errors import ConfigError, NotFoundError
+from assistant.sqlite_file import SqliteFile
+
+Role = Literal["reader", "editor", "admin"]
+ROLES: tuple[Role, ...] = ("reader", "editor", "admin")
+_RANK = {role: rank for rank, role in enumerate(ROLES)}
+_PREFIX = "ka_"
+_DUMMY_DIGEST = hashlib.sha256(b"no such key").hexdigest()
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS api_keys (
+    key_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL,
+    doc_sets TEXT NOT NULL DEFAULT '[]',
+    secret_sha256 TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+"""
+
+
+class ApiKey(BaseModel):
+    """What a key may do; never contains the secret."""
+
+    key_id: str
+    name: str
+    role: Role
+    doc_sets: list[str] = Field(default_factory=list, description="Document sets this key may read.")
+    created_at: str
+    revoked_at: str | None = None
+
+    def allows(self, role: Role) -> bool:
+        """Whether this key's role includes ``role`` (admin > editor > reader)."""
+        return _RANK[self.role] >= _RANK[role]
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+class KeyStore:
+    """Hashed API keys in one SQLite file (shared by every worker using the same data directory)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db = SqliteFile(path, _SCHEMA)
+
+    def create(self, name: str, role: Role, doc_sets: list[str] | None = None) -> tuple[ApiKey, str]:
+        """A new key; returns its record and the token (shown once, never stored)."""
+        name = name.strip()
+        if not name:
+            raise ConfigError("Der Name des Schlüssels darf nicht leer sein (--name).")
+        if role not in ROLES:
+            raise ConfigError(f"Unbekannte Rolle {role!r} (--role). Erlaubt: {', '.join(ROLES)}.")
+        key_id = secrets.token_hex(6)
+        secret = secrets.token_urlsafe(32)
+        record = ApiKey(
+            key_id=key_id,
+            name=name,
+            role=role,
+            doc_sets=sorted({s.strip() for s in doc_sets or [] if s.strip()}),
+            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        try:
+            with self._db.connect() as db:
+                db.execute(
+                    "INSERT INTO api_keys(key_id, name, role, doc_sets, secret_sha256, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (key_id, name, role, json.dumps(record.doc_sets), _digest(secret), record.created_at),
+                )
+        except sqlite3.IntegrityError as exc:
+            raise ConfigError(f"Ein Schlüssel mit dem Namen {name!r} existiert bereits.") from exc
+        return record, f"{_PREFIX}{key_id}_{secret}"
+
+    def verify(self, token: str) -> ApiKey | None:
+        """The active key for ``token``, or None (unknown, malformed or revoked)."""
+        key_id, secret = _split(token)
+        with self._db.connect() as db:
+            row = db.execute("SELECT * FROM api_keys WHERE key_id = ?", (key_id,)).fetchone()
+        stored = row["secret_sha256"] if row is not None else _DUMMY_DIGEST
+        matches = hmac.compare_digest(stored, _digest(secret))
+        if row is None or not matches or row["revoked_at"]:
+            return None
+        return _record(row)
+
+    def list(self) -> list[ApiKey]:
+        with self._db.connect() as db:
+            rows = db.execute("SELECT * FROM api_keys ORDER BY created_at, name").fetchall()
+        return [_record(row) for row in rows]
+
+    def revoke(self, name_or_id: str) -> ApiKey:
+        """Revoke a key by name or key_id; it stops working at the next request."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._db.connect() as db:
+            row = db.execute(
+                "SELECT * FROM api_keys WHERE name = ? OR key_id = ?", (name_or_id, name_or_id)
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"Kein API-Schlüssel mit Name oder ID {name_or_id!r}.")
+            db.execute(
+                "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE key_id = ?",
+                (now, row["key_id"]),
+            )
+            row = db.execute("SELECT * FROM api_keys WHERE key_id = ?", (row["key_id"],)).fetchone()
+        return _record(row)
+
+
+def _split(token: str) -> tuple[str, str]:
+    """(key_id, secret) of a well-formed token; ("", token) otherwise (still verified in full)."""
+    if token.startswith(_PREFIX):
+        key_id, sep, secret = token[len(_PREFIX) :].partition("_")
+        if sep:
+            return key_id, secret
+    return "", token
+
+
+def _record(row: sqlite3.Row) -> ApiKey:
+    return ApiKey(
+        key_id=row["key_id"],
+        name=row["name"],
+        role=row["role"],
+        doc_sets=json.loads(row["doc_sets"]),
+        created_at=row["created_at"],
+        revoked_at=row["revoked_at"],
+    )

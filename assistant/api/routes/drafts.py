@@ -1,0 +1,132 @@
+"""Drafts of a Digitale-Agenda section: Markdown in JSON, or a DOCX download.
+
+Included by ``create_app`` only when :mod:`assistant.drafting` is importable.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field, ValidationError
+
+from assistant.api.access import scoped_filters
+from assistant.api.concurrency import run_blocking
+from assistant.api.deps import Reader, RuntimeDep
+from assistant.api.keys import ApiKey
+from assistant.api.privacy import log_question
+from assistant.api.problems import PROBLEM_RESPONSES, ApiProblem
+from assistant.api.runtime import Runtime
+from assistant.drafting import Draft, DraftRequest, parse_request, render_docx
+
+router = APIRouter(tags=["Entwürfe"], responses=PROBLEM_RESPONSES)
+
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_DOCX_RESPONSE = {
+    200: {
+        "content": {DOCX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        "description": "Der Entwurf als JSON oder, mit format=docx, als Word-Datei.",
+    }
+}
+FormatQuery = Annotated[
+    Literal["json", "docx"], Query(description="json (Markdown und Quellen) oder docx (Word-Datei).")
+]
+
+
+class DraftFromText(BaseModel):
+    text: str = Field(
+        min_length=1,
+        max_length=4000,
+        description="Freitext, z. B. „Entwurf Bildung für eine Kleinstadt mit 12.000 Einwohnern, 2 Seiten“.",
+    )
+
+
+@router.post("/drafts", response_model=Draft, responses=_DOCX_RESPONSE, summary="Abschnitt entwerfen")
+async def draft(
+    body: DraftRequest, key: Reader, runtime: RuntimeDep, format: FormatQuery = "json"
+) -> Draft | Response:  # noqa: A002
+    """A cited draft of one section (Handlungsfeld or free topic) for a municipality profile."""
+    return await _draft(runtime, key, body, format)
+
+
+@router.post(
+    "/drafts/from-text",
+    response_model=Draft,
+    responses=_DOCX_RESPONSE,
+    summary="Abschnitt aus Freitext entwerfen",
+)
+async def draft_from_text(
+    body: DraftFromText,
+    key: Reader,
+    runtime: RuntimeDep,
+    format: FormatQuery = "json",  # noqa: A002
+) -> Draft | Response:
+    """Like ``/drafts``, with section, profile and length read from a German free-text request."""
+    log_question(runtime.settings, "drafts/from-text", key.name, body.text)
+    return await _draft(runtime, key, parse_request(body.text), format)
+
+
+@router.get(
+    "/drafts/{draft_id}/docx",
+    response_class=Response,
+    responses={200: {"content": {DOCX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}},
+    summary="Entwurf als Word-Datei herunterladen",
+)
+async def draft_docx(
+    draft_id: Annotated[str, Path(max_length=100)], key: Reader, runtime: RuntimeDep
+) -> Response:
+    """The DOCX of a draft this key created recently (kept in this process's memory)."""
+    stored = runtime.drafts.get(draft_id, key.key_id)
+    if not isinstance(stored, Draft):
+        raise ApiProblem(
+            404,
+            "not_found",
+            f"Kein Entwurf „{draft_id}“ (mehr) vorhanden. Entwürfe werden nur kurz vorgehalten; "
+            "alternativ POST /api/v1/drafts?format=docx verwenden.",
+        )
+    return _docx(stored)
+
+
+async def _draft(runtime: Runtime, key: ApiKey, request: DraftRequest, format: str) -> Draft | Response:  # noqa: A002
+    filters = scoped_filters(key)
+    request = _printable(request)
+
+    def work() -> Draft:
+        with runtime.reading() as assistant:
+            return assistant.draft(request, filters)
+
+    result = await run_blocking(work, runtime.settings.api_timeout_s)
+    runtime.drafts.put(result.draft_id, key.key_id, result)
+    return _docx(result) if format == "docx" else result
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(request: DraftRequest) -> DraftRequest:
+    """The request without control characters: they end up in the title, which DOCX (XML) cannot hold."""
+    try:
+        return DraftRequest.model_validate(_clean(request.model_dump()))
+    except ValidationError as exc:
+        message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise ApiProblem(422, "invalid_request", f"Ungültige Eingabe: {message}") from exc
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return _CONTROL.sub(" ", value)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _docx(result: Draft) -> Response:
+    return Response(
+        render_docx(result),
+        media_type=DOCX_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="entwurf-{result.draft_id}.docx"'},
+    )
