@@ -1,0 +1,1 @@
+"""Chat front ends of the assistant (they import the core; the core never imports them)."""

@@ -1,0 +1,71 @@
+"""The bot's door to the assistant: the conversation's document sets applied, one call at a time.
+
+The restriction is ``SearchFilters(doc_sets=...)`` with the conversation's allowed sets
+(:meth:`~bots.slack.channel_policy.Access.search_filters`), applied by the core inside the
+vector query and the lexical (BM25) mask: only documents in at least one of these sets are
+retrieved. Public documents are simply those in the public set (``oeffentlich`` by default).
+
+One call at a time: the embedded index shares one SQLite connection and encoder between
+threads, and bolt runs listeners on a thread pool.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from assistant.config import Settings
+from assistant.types import Answer
+from bots.slack.channel_policy import Access
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
+
+AssistantProvider = Callable[[], "Assistant"]
+"""Returns the (shared, already opened) assistant; called for every question."""
+
+
+class AssistantAccess:
+    """Ask and draft on behalf of a Slack conversation."""
+
+    def __init__(self, provider: AssistantProvider) -> None:
+        self._provider = provider
+        self._lock = threading.Lock()
+
+    def ask(self, question: str, access: Access) -> Answer:
+        with self._lock:
+            assistant = self._provider()
+            return assistant.ask(question, access.search_filters())
+
+    def draft(self, request: Any, access: Access) -> Any:
+        """A ``Draft`` for a ``DraftRequest`` (see assistant/drafting)."""
+        with self._lock:
+            assistant = self._provider()
+            return assistant.draft(request, access.search_filters())
+
+
+class SharedAssistant:
+    """An :data:`AssistantProvider` that opens the index on first use and keeps it open."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._assistant: Assistant | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Assistant:
+        with self._lock:
+            if self._assistant is None:
+                from assistant.embeddings import create_embedder
+                from assistant.index import Index
+                from assistant.service import Assistant
+
+                index = Index(self.settings, create_embedder(self.settings), write=False, purpose="slack")
+                self._assistant = Assistant(index, self.settings)
+            return self._assistant
+
+    def close(self) -> None:
+        with self._lock:
+            if self._assistant is not None:
+                self._assistant.index.close()
+                self._assistant = None

@@ -1,0 +1,125 @@
+"""``/agenda-entwurf``: a draft section of a Digitale Agenda, posted as files in a thread.
+
+The request is read by :func:`assistant.drafting.parse_request`; the draft comes from
+``Assistant.draft`` with the channel's document sets. The thread gets the draft as a Markdown
+and a DOCX file plus a message with the coverage (sources per part, gaps), the numbered
+sources, warnings and the 👍/👎 buttons.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject
+
+from assistant.errors import AssistantError
+from assistant.types import Answer
+from bots.slack import messages
+from bots.slack.blocks import SlackMessage, feedback_buttons, source_blocks, text_message
+from bots.slack.channel_policy import ChannelPolicy
+from bots.slack.conversation import question_metadata
+from bots.slack.formatting import escape, split_text
+from bots.slack.responder import Placeholder, ThreadResponder, post
+
+if TYPE_CHECKING:
+    from assistant.drafting import Draft
+
+log = logging.getLogger(__name__)
+
+
+class DraftHandlers:
+    """Listener for the draft slash command."""
+
+    def __init__(self, policy: ChannelPolicy, responder: ThreadResponder) -> None:
+        self.policy = policy
+        self.responder = responder
+
+    def on_draft_command(self, command: dict[str, Any], client: WebClient, respond: Any) -> None:
+        text = (command.get("text") or "").strip()
+        channel, user = command["channel_id"], command["user_id"]
+        if not text:
+            respond(text=messages.DRAFT_USAGE)
+            return
+        access = self.policy.access(channel, user)
+        if access.mentions_only:
+            respond(text=messages.MENTIONS_ONLY)
+            return
+        try:
+            from assistant.drafting import parse_request
+        except ImportError:
+            respond(text=messages.DRAFT_UNAVAILABLE)
+            return
+        try:
+            request = parse_request(text)
+        except (AssistantError, ValueError) as exc:  # the request itself is unclear: say why
+            respond(text=escape(getattr(exc, "message", None) or str(exc)))
+            return
+        try:
+            header = text_message(messages.draft_requested_by(user, escape(text)))
+            thread_ts = post(client, channel, None, header, metadata=question_metadata(text))
+        except SlackApiError as exc:
+            log.info("cannot post draft in channel=%s (%s)", channel, exc.response.get("error"))
+            respond(text=messages.NOT_IN_CHANNEL_DRAFT)
+            return
+        placeholder = Placeholder(client, channel, thread_ts, messages.DRAFTING)
+        try:
+            draft = self.responder.assistant.draft(request, access)
+            _upload(client, channel, thread_ts, draft)
+            for message in draft_messages(draft):
+                post(client, channel, thread_ts, message)
+            self.responder.remember(draft_as_answer(text, draft), text, channel, thread_ts)
+            log.info("draft posted channel=%s thread=%s draft_id=%s", channel, thread_ts, draft.draft_id)
+        except Exception as exc:  # noqa: BLE001 - never silence
+            self.responder.report_error(client, channel, thread_ts, exc)
+        finally:
+            placeholder.remove()
+
+
+def draft_messages(draft: Draft) -> list[SlackMessage]:
+    """Intro, coverage, warnings, numbered sources and feedback buttons (the text is in the file)."""
+    intro = escape(messages.draft_intro(draft.title, draft.mode))
+    intro += "\n" + escape(
+        messages.draft_coverage(
+            draft.coverage.total_sources, draft.coverage.total_documents, draft.coverage.gaps
+        )
+    )
+    blocks: list[Block] = list(text_message(intro).blocks)
+    if draft.warnings:
+        notes = " · ".join(escape(str(w)) for w in draft.warnings)
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"⚠️ {notes}"[:2000])]))
+    blocks.extend(source_blocks(list(draft.sources)))
+    blocks.append(feedback_buttons(draft.draft_id))
+    pages = [blocks[i : i + 50] for i in range(0, len(blocks), 50)]
+    return [SlackMessage(text=split_text(intro, 300)[0], blocks=page) for page in pages]
+
+
+def draft_as_answer(request_text: str, draft: Draft) -> Answer:
+    """The draft in the shape feedback remembers (an Answer with the draft's id, text and sources)."""
+    return Answer(
+        answer_id=draft.draft_id,
+        question=request_text,
+        answer=draft.markdown,
+        abstained=False,
+        mode=draft.mode,
+        sources=list(draft.sources),
+    )
+
+
+def _upload(client: WebClient, channel: str, thread_ts: str, draft: Draft) -> None:
+    """The draft as Markdown (readable in Slack) and DOCX (to edit in Word/LibreOffice) in the thread."""
+    from assistant.drafting import render_docx
+
+    folded = draft.title.lower().translate(_UMLAUTS)
+    name = "entwurf-" + (re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:60] or "abschnitt")
+    uploads: list[dict[str, Any]] = [
+        {"filename": f"{name}.md", "content": draft.markdown, "title": f"{draft.title} (Markdown)"},
+        {"filename": f"{name}.docx", "content": render_docx(draft), "title": f"{draft.title} (DOCX)"},
+    ]
+    client.files_upload_v2(file_uploads=uploads, channel=channel, thread_ts=thread_ts)
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
