@@ -70,21 +70,43 @@ class ExtractiveAnswerer:
         yield answer
 
     def _select(self, sentences: list[ScoredSentence]) -> list[ScoredSentence]:
-        chosen: list[ScoredSentence] = []
-        used_chars = 0
-        best = sentences[0].score if sentences else 0.0
-        for sentence in sentences:
-            if len(chosen) >= self.max_sentences or used_chars >= self.max_chars:
-                break
-            if chosen and sentence.score < 0.5 * best:
-                break  # weak sentences dilute a short answer
-            if sum(1 for c in chosen if c.passage_rank == sentence.passage_rank) >= self.per_passage:
-                continue
-            if any(_similar(sentence.tokens, c.tokens) for c in chosen):
-                continue
-            chosen.append(sentence)
-            used_chars += len(sentence.text)
-        return chosen
+        return select_sentences(
+            sentences,
+            max_sentences=self.max_sentences,
+            max_chars=self.max_chars,
+            per_passage=self.per_passage,
+        )
+
+
+def select_sentences(
+    sentences: list[ScoredSentence],
+    *,
+    max_sentences: int,
+    max_chars: int,
+    per_passage: int,
+    min_share_of_best: float = 0.5,
+    exclude: list[ScoredSentence] | None = None,
+) -> list[ScoredSentence]:
+    """Best-first choice of sentences (ranked by :func:`score_sentences`): caps, no near-duplicates.
+
+    ``exclude`` are sentences chosen elsewhere (e.g. in other parts of a draft) that the choice
+    must not repeat. Shared by the extractive answerer and extractive drafting.
+    """
+    chosen: list[ScoredSentence] = []
+    used_chars = 0
+    best = sentences[0].score if sentences else 0.0
+    for sentence in sentences:
+        if len(chosen) >= max_sentences or used_chars >= max_chars:
+            break
+        if chosen and sentence.score < min_share_of_best * best:
+            break  # weak sentences dilute a short answer
+        if sum(1 for c in chosen if c.passage_rank == sentence.passage_rank) >= per_passage:
+            continue
+        if any(_similar(sentence.tokens, c.tokens) for c in [*chosen, *(exclude or [])]):
+            continue
+        chosen.append(sentence)
+        used_chars += len(sentence.text)
+    return chosen
 
 
 def compose(question: str, passages: list[Passage], chosen: list[ScoredSentence]) -> Answer:

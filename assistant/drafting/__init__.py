@@ -1,0 +1,66 @@
+"""Drafting sections of a Digitale Agenda: structured, grounded, every statement cited.
+
+``Assistant.draft(request)`` is what the CLI, the API and the bots call; :func:`create_drafter`
+builds the drafter the settings ask for (extractive Materialsammlung, or LLM prose with the
+extractive draft as fallback when the model is unreachable).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from assistant.drafting.drafter import FALLBACK_WARNING, Drafter
+from assistant.drafting.export_docx import render_docx
+from assistant.drafting.export_odt import render_odt
+from assistant.drafting.models import (
+    Draft,
+    DraftBlock,
+    DraftCoverage,
+    DraftPart,
+    DraftRequest,
+    MunicipalityProfile,
+    PartCoverage,
+)
+from assistant.drafting.request_parser import parse_request
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
+    from assistant.index import Index
+    from assistant.retrieval.base import Retriever
+
+
+def create_drafter(settings: Settings, index: Index, retriever: Retriever) -> Drafter:
+    """Extractive unless ``llm_base_url`` is set; then LLM, falling back to extractive if configured."""
+    from assistant.drafting.extractive import ExtractiveDraftWriter
+    from assistant.drafting.gather import EvidenceGatherer, GatherSettings, drafting_retriever
+
+    def document_chunks(doc_id: str):  # noqa: ANN202 - list[Chunk]
+        return list(index.manifest.chunks(index.manifest.ready_chunk_ids(doc_id)).values())
+
+    gatherer = EvidenceGatherer(
+        drafting_retriever(retriever, GatherSettings().per_document), index, document_chunks=document_chunks
+    )
+    extractive = ExtractiveDraftWriter()
+    if not settings.llm_base_url:
+        return Drafter(gatherer, extractive)
+    from assistant.drafting.llm import LLMDraftWriter
+
+    llm = LLMDraftWriter.from_settings(settings)
+    return Drafter(gatherer, llm, extractive if settings.llm_fallback_extractive else None)
+
+
+__all__ = [
+    "FALLBACK_WARNING",
+    "Draft",
+    "DraftBlock",
+    "DraftCoverage",
+    "DraftPart",
+    "DraftRequest",
+    "Drafter",
+    "MunicipalityProfile",
+    "PartCoverage",
+    "create_drafter",
+    "parse_request",
+    "render_docx",
+    "render_odt",
+]

@@ -1,0 +1,67 @@
+"""Turning the ``draft`` command's options into a :class:`DraftRequest`, with German usage errors."""
+
+from __future__ import annotations
+
+import typer
+from pydantic import ValidationError
+
+from assistant.drafting.models import DraftRequest
+from assistant.drafting.request_parser import parse_kind, parse_length, parse_request
+from assistant.errors import ConfigError
+
+
+def build_request(
+    section: str | None,
+    topic: str | None,
+    name: str | None,
+    inhabitants: int | None,
+    kind: str | None,
+    length: str | None,
+    notes: str | None,
+) -> DraftRequest:
+    """``--topic`` is parsed as free text; explicit options override what it says."""
+    if (section is None) == (topic is None):
+        raise typer.BadParameter("Entweder --section oder --topic angeben.")
+    try:
+        base = parse_request(topic) if topic is not None else DraftRequest(section=section or "")
+    except ConfigError as exc:
+        raise typer.BadParameter(exc.message, param_hint="--topic") from exc
+    except ValidationError as exc:
+        raise typer.BadParameter(_first_error(exc), param_hint="--section") from exc
+    profile = base.profile.model_dump()
+    if name:
+        profile["name"] = name
+    if inhabitants is not None:
+        profile["inhabitants"] = inhabitants
+        profile["size_class"] = None  # derived again from the new number
+    if kind:
+        parsed_kind, size_class = parse_kind(kind.strip().capitalize())
+        if parsed_kind is None:
+            raise typer.BadParameter(
+                f"Unbekannte Art {kind!r}. Erlaubt: Stadt, Gemeinde, Landkreis, Region, Kleinstadt, "
+                "Mittelstadt, Großstadt, Landgemeinde.",
+                param_hint="--kind",
+            )
+        profile["kind"], profile["size_class"] = parsed_kind, size_class
+    values = base.model_dump()
+    values["profile"] = profile
+    if notes:
+        values["notes"] = f"{values['notes']} {notes}".strip()
+    if length is not None:
+        pages = parse_length(length)
+        if pages is None:
+            raise typer.BadParameter(
+                f"{length!r} ist keine Längenangabe. Beispiele: kurz, eine Seite, 2 Seiten.",
+                param_hint="--length",
+            )
+        values["length"] = pages
+    try:
+        return DraftRequest.model_validate(values)
+    except ValidationError as exc:
+        raise typer.BadParameter(_first_error(exc)) from exc
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    field = ".".join(str(part) for part in error["loc"])
+    return f"{field}: {error['msg'].removeprefix('Value error, ')}"

@@ -1,0 +1,68 @@
+"""The default draft writer: a Materialsammlung of cited key statements, ordered by the structure.
+
+Needs no LLM. Each part quotes the best on-topic sentences of its evidence (see
+:func:`assistant.drafting.base.choose_statements`), each with its [n]; measures carry the
+priority, responsible actors and time frame their passage states ("offen" otherwise). The author
+writes the final prose from it; the draft says so at the top.
+"""
+
+from __future__ import annotations
+
+from assistant.drafting.base import DraftContext, Statement, WrittenPart, choose_statements
+from assistant.drafting.gather import PartEvidence
+from assistant.drafting.measures import FIELDS, describe_row, measure_fields, measure_title, row_fields
+from assistant.drafting.models import DraftBlock, DraftPart
+from assistant.drafting.structure import NO_EVIDENCE
+from assistant.types import Citation
+
+OPEN = "offen"
+LABEL = (
+    "Materialsammlung: wörtliche Kernaussagen aus den Quellen, nach der Gliederung geordnet. "
+    "Bitte zu eigenem Text verarbeiten und die offenen Angaben ergänzen."
+)
+
+
+class ExtractiveDraftWriter:
+    """Cited extracts per part, or the honest note that the documents say nothing about it."""
+
+    mode = "extractive"
+
+    def write(self, evidence: PartEvidence, index: int, context: DraftContext) -> WrittenPart:
+        spec = evidence.spec
+        statements = [] if evidence.gap else choose_statements(evidence, index, context)
+        if not statements:
+            return WrittenPart(DraftPart(key=spec.key, title=spec.title, blocks=[gap_block()], gap=True))
+        blocks, citations = [], []
+        for statement in statements:
+            n = context.numbering.number(statement.passage.chunk)
+            block = measure_block(statement, n) if spec.measures else item_block(statement, n)
+            blocks.append(block)
+            chunk = statement.passage.chunk
+            citations.append(
+                Citation(n=n, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, sentence=statement.sentence.text)
+            )
+        return WrittenPart(DraftPart(key=spec.key, title=spec.title, blocks=blocks), citations)
+
+
+def gap_block() -> DraftBlock:
+    return DraftBlock(kind="note", text=NO_EVIDENCE)
+
+
+def item_block(statement: Statement, n: int) -> DraftBlock:
+    """One quoted statement; a table row is written out with its column names."""
+    text = statement.sentence.text
+    row = row_fields(text, statement.passage.chunk.text)
+    if row is not None:
+        text = describe_row(row)
+    return DraftBlock(kind="item", text=f"{text} [{n}]")
+
+
+def measure_block(statement: Statement, n: int) -> DraftBlock:
+    """A measure with Priorität, Verantwortlich and Zeitrahmen as its passage states them."""
+    text = statement.sentence.text
+    passage_text = statement.passage.chunk.text
+    row = row_fields(text, passage_text)
+    title = measure_title(row) if row else None
+    found = measure_fields(text, passage_text)
+    fields = {name: found.get(name, OPEN) for name in FIELDS}
+    return DraftBlock(kind="measure", text=f"{title or text} [{n}]", fields=fields)

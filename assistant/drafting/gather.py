@@ -1,0 +1,372 @@
+"""Finding the evidence for each part of a draft: its own queries, a case-study preference, a gap check.
+
+Every part is retrieved with its own German queries through the hybrid retriever with the
+diversity step: the part's aspect ("Ausganglage", "Maßnahmen", …) applied to the section, and
+the part's first query applied to every sub-topic (a Handlungsfeld's focus terms, the topics
+named in the author's notes), so each wish of the author is searched on its own. When the
+profile gives a size class, case studies are preferred, those of municipalities of the same size
+class (the municipality's "… Einwohner" as the document states it) a little more.
+
+A sentence counts as evidence only when it mentions the topic of the query that found it (a
+share of the topic's IDF-weighted terms), not just the part's generic words such as "Ziele" or
+"Beteiligung". A part without such a sentence reports a gap instead of borrowing text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from assistant.drafting.measures import is_header_row
+from assistant.drafting.models import DraftRequest, MunicipalityProfile, size_class_for
+from assistant.drafting.request_parser import fold as _fold
+from assistant.drafting.request_parser import parse_inhabitants
+from assistant.drafting.structure import PartSpec, load_structure
+from assistant.generation.evidence import Analyzer, QueryTerms, ScoredSentence, query_terms, score_sentences
+from assistant.handlungsfelder import HANDLUNGSFELDER
+from assistant.retrieval.base import Retriever
+from assistant.retrieval.diversity import DiverseRetriever, diversify
+from assistant.types import Chunk, Passage, SearchFilters
+
+# Words of a request that say what to do or for whom, not what about; kept out of the queries.
+_REQUEST_WORDS = re.compile(
+    r"\b(?:bitte|entwurf|entwurfs|entwerfen|schreib\w*|vorschreiben|formulier\w*|kapitel|abschnitt\w*|"
+    r"handlungsfeld|einleitung|seiten?|etwa|ca|gern|gerne|brauche|brauchen|kannst|könntest|du|mir|uns|"
+    r"unsere\w*|wir|ich|ihr|einwohner\w*|ew|"
+    r"kleinstadt|gemeinde|stadt|landkreis|kreis|region|regionale|sachlich\w*|ton|ratsvorlage|"
+    r"verweise\w*|quellen|dazu|auch|noch|fehlt|sollen|soll|sollten|wollen|haben|sind|gut|knapp|rund|"
+    r"zwei|drei|vier|konkrete\w*|beispiele?|einbauen|reinschreiben|überlegen|achten|worauf|was|wie|"
+    r"wer|welche\w*|ziele\w*|maßnahmen|erste\w*|satz|themen|schwerpunkt|sagt|sein|"
+    r"mit|bei|beim|aus|als|auf|der|die|das|den|dem|des|ein|eine|einen|einer|für|und|oder|zu|zum|"
+    r"zur|im|in|von|vom|dass|allein|gelten|wird|erfahrung\w*|gern)\b",
+    re.IGNORECASE,
+)
+_FOLDED_LABELS = tuple(_fold(label) for label in HANDLUNGSFELDER.values())
+_FRAGMENT_SPLIT = re.compile(r"[,;.!?:()„“\"”»«–]|\s-\s")
+
+
+@dataclass
+class QueryEvidence:
+    """One query of a part, the passages it found and their sentences that mention its topic."""
+
+    query: str
+    topic: str
+    passages: list[Passage]
+    sentences: list[ScoredSentence] = field(default_factory=list)
+    """On-topic sentences, best first; ``passage_rank`` indexes ``passages``."""
+
+
+@dataclass
+class PartEvidence:
+    """What one part may be written from."""
+
+    spec: PartSpec
+    queries: list[QueryEvidence]
+
+    @property
+    def gap(self) -> bool:
+        """True when no query found a sentence that mentions its topic."""
+        return not any(q.sentences for q in self.queries)
+
+    def passages(self) -> list[Passage]:
+        """Distinct passages of all queries, best score first."""
+        best: dict[str, Passage] = {}
+        for q in self.queries:
+            for p in q.passages:
+                if p.chunk.chunk_id not in best or p.score > best[p.chunk.chunk_id].score:
+                    best[p.chunk.chunk_id] = p
+        return sorted(best.values(), key=lambda p: (-p.score, p.chunk.chunk_id))
+
+
+@dataclass
+class GatherSettings:
+    per_query: int = 8
+    """Passages per query: the part's statements are chosen from the pool of all its queries."""
+    main_after: int = 2
+    """The section's own queries come after this many sub-topic queries (the author's wishes first)."""
+    max_subtopics: int = 8
+    case_study_boost: float = 0.15
+    size_match_boost: float = 0.15
+    min_topic_coverage: float = 0.34
+    """Share of a query topic's IDF-weighted terms a passage (with title and headings) must contain."""
+    own_aspect_coverage: float = 0.75
+    """Share of a topic's IDF-weighted terms that must be the part's aspect words for the topic to
+    count as the part's own aspect (then the retriever alone judges what is on topic)."""
+    per_document: int = 3
+    """Passages per document and query: a draft summarises several parts of a long strategy, not
+    only its two best chunks (the answerers' diversity step keeps two)."""
+
+
+class EvidenceGatherer:
+    """Retrieves and ranks the passages for each part of a draft."""
+
+    def __init__(
+        self,
+        retriever: Retriever,
+        analyzer: Analyzer,
+        *,
+        document_chunks: Callable[[str], list[Chunk]] | None = None,
+        settings: GatherSettings | None = None,
+    ) -> None:
+        self.retriever = retriever
+        self.analyzer = analyzer
+        self.document_chunks = document_chunks
+        self.settings = settings or GatherSettings()
+        self._inhabitants: dict[str, int | None] = {}
+        self._found: dict[tuple[str, str], list[Passage]] = {}
+
+    def subtopics(self, request: DraftRequest) -> list[str]:
+        """The topics searched one by one: those in the author's notes, then the Handlungsfeld's focus."""
+        topics = note_topics(request.notes)
+        slug = request.handlungsfeld
+        if slug is not None:
+            topics += list(load_structure().focus.get(slug, ()))
+        seen: set[str] = set()
+        unique = []
+        for topic in topics:
+            key = " ".join(sorted(self.analyzer.analyze(topic)))
+            if key and key not in seen:
+                seen.add(key)
+                unique.append(topic)
+        return unique[: self.settings.max_subtopics]
+
+    def gather(
+        self,
+        request: DraftRequest,
+        spec: PartSpec,
+        filters: SearchFilters | None = None,
+        subtopics: list[str] | None = None,
+    ) -> PartEvidence:
+        """The queries of one part with their passages and on-topic sentences."""
+        if subtopics is None:
+            subtopics = self.subtopics(request)
+        topic = request.topic
+        topic_terms = topic_text(topic) or topic
+        # A free topic is searched by its content words ("Einleitung: Wie wir unsere
+        # Digitalstrategie erarbeiten" -> "Digitalstrategie erarbeiten"); a Handlungsfeld by its name.
+        section = topic if request.handlungsfeld is not None else topic_terms
+        plan = [(spec.expand_queries(sub)[0], sub, filters) for sub in subtopics]
+        plan[self.settings.main_after : self.settings.main_after] = [
+            (query, topic_terms, filters) for query in spec.expand_queries(section)
+        ]
+        wishes = request_query(request)
+        if wishes:
+            # The author's request as a whole: a free topic has no focus terms, and its notes
+            # split into fragments ("Wer steuert", "wie berichten wir") too short to search alone.
+            plan.append((wishes, wishes, filters))
+        case_studies = _case_study_filters(filters)
+        if spec.prefer_case_studies and request.profile.size_class and case_studies is not None:
+            # Comparable municipalities' experience: the part's sub-topics among case studies only.
+            hint = _profile_hint(request.profile)
+            plan += [(f"{query} ({hint})", sub, case_studies) for query, sub, _ in plan[-3:]]
+        aspect = query_terms(part_aspect(spec), self.analyzer)
+        return PartEvidence(
+            spec,
+            [
+                self._query(query, sub, request, f, own_aspect=self._names_aspect(sub, aspect))
+                for query, sub, f in plan
+            ],
+        )
+
+    def _names_aspect(self, topic: str, aspect: QueryTerms) -> bool:
+        """True when a topic is the part's own aspect ("Umsetzung, Steuerung und Monitoring" for
+        "Umsetzung und Monitoring"): most of its IDF-weighted terms are the aspect's words."""
+        terms = query_terms(topic, self.analyzer)
+        return terms.coverage(set(aspect.weights)) >= self.settings.own_aspect_coverage
+
+    def _retrieve(self, query: str, filters: SearchFilters | None) -> list[Passage]:
+        """The retriever's passages, once per query and filters (parts share the request's query)."""
+        key = (query, filters.model_dump_json() if filters is not None else "")
+        if key not in self._found:
+            self._found[key] = self.retriever.retrieve(query, self.settings.per_query, filters)
+        return self._found[key]
+
+    def _query(
+        self,
+        query: str,
+        topic: str,
+        request: DraftRequest,
+        filters: SearchFilters | None,
+        *,
+        own_aspect: bool = False,
+    ) -> QueryEvidence:
+        found = self._retrieve(query, filters)
+        passages = sorted(
+            (self._boosted(p, request.profile) for p in found), key=lambda p: (-p.score, p.chunk.chunk_id)
+        )
+        topic_terms = query_terms(topic, self.analyzer)
+        # The topic's terms weigh double: within on-topic passages the part's aspect words
+        # ("Herausforderungen", "Ziele") would otherwise favour the most generic sentences.
+        aspect_terms = query_terms(query, self.analyzer).weights
+        terms = QueryTerms(
+            {t: w * (2.0 if t in topic_terms.weights else 1.0) for t, w in aspect_terms.items()}
+        )
+        # A passage is on topic when it is tagged with the section's Handlungsfeld or, with its
+        # title and headings, names the query's topic. When the topic is the part's own aspect
+        # (a section on Umsetzung for the part "Umsetzung und Monitoring"), the query is the
+        # aspect itself and every passage the retriever ranks for it is on topic: a passage on
+        # "personelle Ressourcen" answers "Personal und Ressourcen" without naming "Umsetzung".
+        # The sentences of on-topic passages count as evidence
+        # when they share at least one term with the query, also inside a compound the analyzer
+        # does not split ("Breitbandkoordination" names "Breitband").
+        analyzer = CompoundAwareAnalyzer(self.analyzer, [*terms.weights, *topic_terms.weights])
+        field = request.handlungsfeld
+        on_topic = {
+            rank
+            for rank, p in enumerate(passages)
+            if own_aspect
+            or (field is not None and field in p.chunk.handlungsfelder)
+            or topic_terms.coverage(set(analyzer.analyze(p.chunk.embedding_text())))
+            >= self.settings.min_topic_coverage
+        }
+        sentences = [
+            s
+            for s in score_sentences(terms, passages, analyzer)
+            if s.passage_rank in on_topic
+            and s.coverage > 0
+            and not is_header_row(s.text, passages[s.passage_rank].chunk.text)
+            and not names_several_fields(s.text)
+        ]
+        return QueryEvidence(query, topic, passages, sentences)
+
+    def _boosted(self, passage: Passage, profile: MunicipalityProfile) -> Passage:
+        if not profile.size_class or passage.chunk.doc_type != "case_study":
+            return passage
+        boost = self.settings.case_study_boost
+        if self._same_size(passage.chunk, profile):
+            boost += self.settings.size_match_boost
+        scores = {**passage.scores, "case_study_boost": boost}
+        return Passage(chunk=passage.chunk, score=passage.score * (1 + boost), scores=scores)
+
+    def _same_size(self, chunk: Chunk, profile: MunicipalityProfile) -> bool:
+        municipality = chunk.municipality or ""
+        if profile.size_class in ("Landkreis", "Region"):
+            return municipality.startswith(("Landkreis", "Kreis", "Region"))
+        if municipality.startswith(("Landkreis", "Kreis", "Region")):
+            return False
+        inhabitants = self._document_inhabitants(chunk.doc_id)
+        return inhabitants is not None and size_class_for(inhabitants) == profile.size_class
+
+    def _document_inhabitants(self, doc_id: str) -> int | None:
+        """Inhabitants a document states first ("… rund 7.900 Einwohnerinnen …"), cached per document."""
+        if doc_id not in self._inhabitants:
+            chunks = self.document_chunks(doc_id) if self.document_chunks else []
+            self._inhabitants[doc_id] = next(
+                (n for n in (parse_inhabitants(c.text) for c in chunks) if n is not None), None
+            )
+        return self._inhabitants[doc_id]
+
+
+class CompoundAwareAnalyzer:
+    """The index's analyzer, plus the given terms where a token contains them as a compound part.
+
+    The analyzer splits compounds it knows ("Glasfaserausbau" -> glasfas, ausbau) but not every
+    one ("Breitbandkoordination"); a sentence about the Breitbandkoordination still speaks about
+    Breitband. A term counts when a longer token begins or ends with it; short terms (under
+    ``min_chars``) only as whole tokens, so "ort" does not match "Sport".
+    """
+
+    def __init__(self, analyzer: Analyzer, terms: Iterable[str], *, min_chars: int = 5) -> None:
+        self.inner = analyzer
+        self.terms = tuple(dict.fromkeys(t for t in terms if len(t) >= min_chars))
+
+    def analyze(self, text: str) -> list[str]:
+        tokens = self.inner.analyze(text)
+        present = set(tokens)
+        parts = [
+            term
+            for term in self.terms
+            if term not in present
+            and any(len(t) > len(term) and (t.startswith(term) or t.endswith(term)) for t in present)
+        ]
+        return tokens + parts
+
+    def idf(self, token: str) -> float:
+        return self.inner.idf(token)
+
+    def df(self, token: str) -> int:
+        return self.inner.df(token)
+
+
+class DraftingRetriever:
+    """The hybrid retriever with drafting's own diversity step.
+
+    Answers want a few passages from different places, so the answerers' diversity step keeps
+    two passages per document and none next to one already kept. A draft summarises: the next
+    chunk of a long strategy often carries the next measure or goal, and the part's selection
+    already spreads its statements over documents. So drafting keeps up to ``per_document``
+    passages per document and query, neighbours included.
+    """
+
+    def __init__(self, inner: Retriever, *, candidates: int = 30, per_document: int = 3) -> None:
+        self.inner = inner
+        self.candidates = candidates
+        self.per_document = per_document
+        self.name = f"{inner.name}+drafting"
+
+    def retrieve(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
+        found = self.inner.retrieve(query, max(k, self.candidates), filters)
+        return diversify(found, k, per_document=self.per_document, min_gap=1)
+
+
+def drafting_retriever(retriever: Retriever, per_document: int) -> Retriever:
+    """Drafting's retriever: the diversity wrapper's inner retriever with drafting's diversity step."""
+    if isinstance(retriever, DiverseRetriever):
+        return DraftingRetriever(retriever.inner, candidates=retriever.candidates, per_document=per_document)
+    return retriever
+
+
+def part_aspect(spec: PartSpec) -> str:
+    """What a part is about: its title and its first query without the topic ("Umsetzung und
+    Monitoring Umsetzung, Steuerung und Berichterstattung")."""
+    first = spec.queries[0].replace("{topic}", " ") if spec.queries else ""
+    return f"{spec.title} {first}".replace(":", " ")
+
+
+def note_topics(notes: str) -> list[str]:
+    """The topics an author's notes name ("Open Source, Datenhoheit bei Verträgen, IT-Sicherheit")."""
+    topics = [topic_text(fragment) for fragment in _FRAGMENT_SPLIT.split(notes)]
+    return [topic for topic in topics if len(topic) >= 4]
+
+
+def request_query(request: DraftRequest, min_words: int = 3) -> str | None:
+    """The content words of a free topic's notes as one query, or None.
+
+    Only for free topics: a Handlungsfeld brings focus terms of its own. Notes with fewer than
+    ``min_words`` content words are already searched as sub-topics.
+    """
+    if request.handlungsfeld is not None:
+        return None
+    words = topic_text(_FRAGMENT_SPLIT.sub(" ", request.notes)).split()
+    return " ".join(words) if len(words) >= min_words else None
+
+
+def names_several_fields(text: str) -> bool:
+    """True for a sentence that lists several Handlungsfelder: it describes a strategy's outline,
+    not the content of one field."""
+    folded = _fold(text)
+    return sum(1 for label in _FOLDED_LABELS if label in folded) >= 2
+
+
+def topic_text(text: str) -> str:
+    """A section or note fragment without the words that only phrase a request."""
+    words = [w for w in _REQUEST_WORDS.sub(" ", text).split() if not re.fullmatch(r"[\d.,]+", w)]
+    return " ".join(words).strip(" -")
+
+
+def _case_study_filters(filters: SearchFilters | None) -> SearchFilters | None:
+    """The caller's filters restricted to case studies, or None when they exclude case studies."""
+    if filters is None:
+        return SearchFilters(doc_type="case_study")
+    if filters.doc_type not in (None, "case_study"):
+        return None
+    return filters.model_copy(update={"doc_type": "case_study"})
+
+
+def _profile_hint(profile: MunicipalityProfile) -> str:
+    if profile.size_class in ("Landkreis", "Region"):
+        return f"{profile.size_class}, interkommunal"
+    if profile.kind == "Gemeinde":
+        return f"{profile.size_class}, kleine Gemeinde"
+    return f"{profile.size_class}"

@@ -1,0 +1,149 @@
+"""Reading a measure's priority, responsible actors and time frame from the passage that states it.
+
+Strategies and action plans list measures in tables ("Nr. | Maßnahme | Priorität | Verantwortlich |
+Zeitraum"); the chunker keeps a table row as one line with " | " between cells, so a row is read
+against its table's header. Prose gives at most a time frame ("bis Ende 2025") or an actor
+("Die Stadtwerke Lindwerder errichten …"), found by pattern. Nothing is guessed: what the
+passage does not say stays empty, and the draft shows it as open.
+"""
+
+from __future__ import annotations
+
+import re
+
+PRIORITY = "Priorität"
+RESPONSIBLE = "Verantwortlich"
+TIME_FRAME = "Zeitrahmen"
+FIELDS: tuple[str, ...] = (PRIORITY, RESPONSIBLE, TIME_FRAME)
+
+_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    PRIORITY: ("priorität", "prio"),
+    RESPONSIBLE: ("verantwortlich", "zuständig", "federführung", "verantwortung", "träger"),
+    TIME_FRAME: ("zeitraum", "zeitrahmen", "zeitplan", "umsetzung bis", "laufzeit", "termin"),
+}
+_MEASURE_HEADERS = ("maßnahme", "massnahme", "projekt", "vorhaben")
+_CELL_SEPARATOR = " | "
+
+_TIME = re.compile(
+    r"\b(?:(?:bis|ab|seit|spätestens|im Jahr|Ende|Mitte|Anfang|zum)\s+(?:(?:Ende|Mitte|Anfang)\s+)?"
+    r"(?:(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\s+)?"
+    r"20\d\d|20\d\d\s*[–-]\s*(?:20)?\d\d|(?:im|ab dem|bis zum)\s+(?:ersten|zweiten|dritten|vierten)\s+Quartal"
+    r"\s+20\d\d|innerhalb\s+(?:von\s+)?\w+\s+(?:Monaten|Jahren))\b"
+)
+_ACTOR = re.compile(
+    r"\b(?:(?:Fachbereich|FB)\s+\d+(?:\s+–\s+[A-ZÄÖÜ][\w ]{2,40}?(?=[,.;]|\s+(?:und|mit)\b))?|"
+    r"Stabsstelle\s+[A-ZÄÖÜ][\w-]+|Stadtwerke(?:\s+[A-ZÄÖÜ][\w-]+)?|Lenkungskreis\s+[A-ZÄÖÜ][\w-]+|"
+    r"(?:Ober)?[Bb]ürgermeister(?:in)?|Amt\s+für\s+[A-ZÄÖÜ][\w-]+(?:\s+und\s+[A-ZÄÖÜ][\w-]+)?|"
+    r"Wirtschaftsförderung|Landkreis\s+[A-ZÄÖÜ][\w-]+|Stadtrat|Gemeinderat|Kreistag|"
+    r"(?:kommunale[nr]?\s+)?IT-Dienstleister|Digitalisierungsbeauftragte[nr]?|Datenschutzbeauftragte[nr]?)"
+)
+_PRIORITY_TEXT = re.compile(r"\bPriorität\s*:?\s*([ABC]\b|hoch|mittel|niedrig|\d)", re.I)
+
+
+def table_cells(line: str) -> list[str] | None:
+    """The cells of a table row as the chunker writes it ("a | b | c"), or None for prose."""
+    if line.count(_CELL_SEPARATOR) < 2:
+        return None
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def table_header(row: str, passage_text: str) -> list[str] | None:
+    """The header row of the table ``row`` belongs to in ``passage_text`` (same number of cells)."""
+    cells = table_cells(row)
+    if cells is None:
+        return None
+    header: list[str] | None = None
+    in_table = False
+    for line in passage_text.splitlines():
+        line_cells = table_cells(line)
+        if line_cells is None or len(line_cells) != len(cells):
+            header, in_table = None, False
+            continue
+        if not in_table:
+            # A table cut by the chunker starts with a data row: no header then.
+            header = line_cells if _looks_like_header(line_cells) else None
+            in_table = True
+        if line.strip() == row.strip():
+            return header
+    return None
+
+
+_DATA_CELL = re.compile(r"^(?:[A-Z]{1,3}\d{1,3}|\d[\d.,]*\s*(?:€|%)?)$")
+
+
+def _looks_like_header(cells: list[str]) -> bool:
+    return not any(_DATA_CELL.match(cell) for cell in cells)
+
+
+def is_header_row(row: str, passage_text: str) -> bool:
+    """True when ``row`` is the header row of its table."""
+    header = table_header(row, passage_text)
+    return header is not None and table_cells(row) == header
+
+
+def row_fields(row: str, passage_text: str) -> dict[str, str] | None:
+    """``{header: cell}`` for a table row of ``passage_text``; None when ``row`` is no table row."""
+    header = table_header(row, passage_text)
+    cells = table_cells(row)
+    if header is None or cells is None or cells == header:
+        return None
+    return {h: c for h, c in zip(header, cells, strict=True) if h and c}
+
+
+def describe_row(fields: dict[str, str]) -> str:
+    """A table row as readable text: "Maßnahme: …; Priorität: A; Verantwortlich: …"."""
+    return "; ".join(f"{h}: {c}" for h, c in fields.items() if h.lower().rstrip(".") not in ("nr", "nummer"))
+
+
+def measure_title(fields: dict[str, str]) -> str | None:
+    """The measure's name from a table row (its "Maßnahme"/"Projekt" column)."""
+    for header, cell in fields.items():
+        if header.lower().startswith(_MEASURE_HEADERS):
+            return cell
+    return None
+
+
+def measure_fields(statement: str, passage_text: str) -> dict[str, str]:
+    """Priority, responsible actors and time frame of a measure, as far as the passage states them."""
+    found: dict[str, str] = {}
+    row = row_fields(statement, passage_text)
+    if row is not None:
+        for canonical, aliases in _HEADER_ALIASES.items():
+            for header, cell in row.items():
+                if header.lower().startswith(aliases):
+                    found[canonical] = cell
+                    break
+        return found
+    priority = _PRIORITY_TEXT.search(statement)
+    if priority:
+        found[PRIORITY] = priority.group(1)
+    actors = list(dict.fromkeys(m.group().strip() for m in _ACTOR.finditer(statement)))
+    if actors:
+        found[RESPONSIBLE] = ", ".join(actors[:3])
+    time = _TIME.search(statement)
+    if time:
+        found[TIME_FRAME] = time.group().strip()
+    return found
+
+
+_MEASURE_WORDS = re.compile(
+    r"\b(?:soll(?:en|te|ten)?|plan(?:t|en)|führt\w*\s+\w+\s+ein|einführ\w*|aufbau\w*|baut\w*\s+auf|"
+    r"errichte\w*|umgesetzt|umsetz\w*|startet|beginnt|pilot\w*|projekt\w*|maßnahme\w*|programm\w*|"
+    r"angebot\w*|richtet\w*|stellt\w*\s+um|umgestellt|schaff\w*|fördert|veröffentlich\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def is_measure_row(statement: str, passage_text: str) -> bool:
+    """True for a row of a measures table (it has a "Maßnahme"/"Projekt" column)."""
+    row = row_fields(statement, passage_text)
+    return row is not None and measure_title(row) is not None
+
+
+def reads_like_measure(statement: str, passage_text: str) -> bool:
+    """A measures-table row, or a sentence that plans or reports an action, with a date or verb of doing."""
+    if is_measure_row(statement, passage_text):
+        return True
+    if table_cells(statement) is not None:
+        return False
+    return bool(_MEASURE_WORDS.search(statement) or _TIME.search(statement))
