@@ -177,7 +177,7 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Passagen zu einer Frage suchen, nach Relevanz geordnet."""
-    from assistant.retrieval import build_retriever
+    from assistant.service import Assistant
 
     if (query is None) == (batch is None):
         raise typer.BadParameter("Entweder eine Suchanfrage oder --batch angeben.")
@@ -186,15 +186,13 @@ def search(
         filters = _filters(doc_type, handlungsfeld, municipality, doc_set)
         questions = _read_batch(batch) if batch else None
         with _open_index(settings, write=False, purpose="search") as index:
-            retriever = build_retriever(
-                index, mode, method=settings.fusion_method, weights=settings.fusion_weights
-            )
+            assistant = Assistant(index, settings)
             if questions is not None:
                 for qid, question in questions:
-                    results = [p.to_result() for p in retriever.retrieve(question, k, filters)]
+                    results = [p.to_result() for p in assistant.search(question, k, filters, mode)]
                     sys.stdout.write(json.dumps({"id": qid, "results": results}, ensure_ascii=False) + "\n")
                 return
-            passages = retriever.retrieve(query or "", k, filters)
+            passages = assistant.search(query or "", k, filters, mode)
     except AssistantError as exc:
         raise _fail(exc, as_json) from exc
     except ValueError as exc:
@@ -278,6 +276,77 @@ def ask(
             out.print(
                 f"[{source.n}] {source.title} ({source.doc_type}{where}) – {source.source}", highlight=False
             )
+
+
+@app.command()
+def draft(
+    section: Annotated[
+        str | None,
+        typer.Option("--section", help="Handlungsfeld (Name oder Kürzel) oder Thema des Abschnitts."),
+    ] = None,
+    topic: Annotated[
+        str | None,
+        typer.Option(
+            "--topic",
+            help="Anfrage in freiem Text, z. B. „Entwurf für den Abschnitt Digitale Souveränität, "
+            "Kleinstadt mit 20.000 Einwohnern, ca. eine Seite“.",
+        ),
+    ] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Name der Kommune.")] = None,
+    inhabitants: Annotated[int | None, typer.Option("--inhabitants", min=1, help="Einwohnerzahl.")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="Stadt, Gemeinde, Landkreis, Region (oder Kleinstadt …).")
+    ] = None,
+    length: Annotated[
+        str | None, typer.Option("--length", help="Umfang: kurz, eine Seite, 2 Seiten … (Standard: 1 Seite).")
+    ] = None,
+    notes: Annotated[str | None, typer.Option("--notes", help="Lokale Hinweise und Schwerpunkte.")] = None,
+    docx: Annotated[Path | None, typer.Option("--docx", help="Entwurf als Word-Datei speichern.")] = None,
+    markdown: Annotated[Path | None, typer.Option("--markdown", help="Entwurf als Markdown speichern.")] = (
+        None
+    ),
+    odt: Annotated[Path | None, typer.Option("--odt", help="Entwurf als ODT-Datei speichern.")] = None,
+    municipality: MunicipalityOpt = None,
+    doc_set: DocSetOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Einen Abschnitt der Digitalen Agenda entwerfen: gegliedert, jede Aussage mit Quelle."""
+    from assistant.drafting.cli_request import build_request
+    from assistant.service import Assistant
+
+    request = build_request(section, topic, name, inhabitants, kind, length, notes)
+    settings = get_settings()
+    try:
+        filters = _filters(None, None, municipality, doc_set)
+        with _open_index(settings, write=False, purpose="draft") as index:
+            result = Assistant(index, settings).draft(request, filters)
+    except AssistantError as exc:
+        raise _fail(exc, as_json) from exc
+    from assistant.drafting import render_docx, render_odt
+
+    files: dict[str, str] = {}
+    for path, content in ((docx, render_docx), (odt, render_odt)):
+        if path is not None:
+            path.write_bytes(content(result))
+            files[path.suffix.lstrip(".") or "datei"] = str(path)
+    if markdown is not None:
+        markdown.write_text(result.markdown, encoding="utf-8")
+        files["markdown"] = str(markdown)
+    if as_json:
+        _emit_json({**result.model_dump(), "files": files})
+        return
+    out.print(result.markdown, highlight=False, markup=False)
+    for warning in result.warnings:
+        err.print(f"[yellow]Hinweis:[/] {warning}", highlight=False)
+    table = Table(title="Abdeckung")
+    for column in ("Teil", "Quellen", "Dokumente"):
+        table.add_column(column)
+    for part in result.coverage.parts:
+        style = "red" if part.sources == 0 else "green"
+        table.add_row(part.title, f"[{style}]{part.sources}[/]", str(part.documents))
+    err.print(table)
+    for kind_, path_ in files.items():
+        err.print(f"Gespeichert ({kind_}): {path_}")
 
 
 @app.command()
@@ -366,6 +435,38 @@ def _register_eval() -> None:
 
 
 _register_eval()
+
+
+def _register_maintenance() -> None:
+    """verify, rebuild, backup, restore: kept in their own module to keep this one small."""
+    from assistant.cli_maintenance import register
+
+    register(app)
+
+
+_register_maintenance()
+
+
+def _register_api() -> None:
+    """serve and keys (the HTTP API's commands): in their own module, FastAPI imported only by serve."""
+    from assistant.cli_api import register
+
+    register(app)
+
+
+_register_api()
+
+
+def _register_slack() -> None:
+    """``slack`` lives in the bots package (bots/slack/cli.py); the core does not depend on it."""
+    try:
+        from bots.slack.cli import slack_command
+    except ImportError:  # bots/ not installed
+        return
+    app.command("slack")(slack_command)
+
+
+_register_slack()
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from assistant.config import Settings
 from assistant.generation.base import Answerer
@@ -12,6 +13,9 @@ from assistant.retrieval import build_retriever
 from assistant.retrieval.base import Retriever
 from assistant.retrieval.diversity import DiverseRetriever
 from assistant.types import Answer, Passage, SearchFilters
+
+if TYPE_CHECKING:
+    from assistant.drafting import Draft, DraftRequest
 
 
 class Assistant:
@@ -40,12 +44,14 @@ class Assistant:
         self, query: str, k: int = 5, filters: SearchFilters | None = None, mode: str = "hybrid"
     ) -> list[Passage]:
         """Ranked passages for a query."""
-        return self.retriever(mode).retrieve(query, k, filters)
+        with self.index.snapshot():  # one version of every document across dense + lexical
+            return self.retriever(mode).retrieve(query, k, filters)
 
     def ask(self, question: str, filters: SearchFilters | None = None, *, k: int = 5) -> Answer:
         """A cited German answer, or an honest abstention."""
         started = time.perf_counter()
-        passages = self.retriever("hybrid", diverse=True).retrieve(question, k, filters)
+        with self.index.snapshot():
+            passages = self.retriever("hybrid", diverse=True).retrieve(question, k, filters)
         retrieved = time.perf_counter()
         answer = self.answerer.answer(question, passages)
         self._expand_sources(answer)
@@ -57,11 +63,19 @@ class Assistant:
         self, question: str, filters: SearchFilters | None = None, *, k: int = 5
     ) -> Iterator[str | Answer]:
         """Text pieces as they come, then the final answer with citations."""
-        passages = self.retriever("hybrid", diverse=True).retrieve(question, k, filters)
+        with self.index.snapshot():
+            passages = self.retriever("hybrid", diverse=True).retrieve(question, k, filters)
         for piece in self.answerer.stream(question, passages):
             if isinstance(piece, Answer):
                 self._expand_sources(piece)
             yield piece
+
+    def draft(self, request: DraftRequest, filters: SearchFilters | None = None) -> Draft:
+        """A cited draft of one section of a Digitale Agenda (see docs/drafting.md)."""
+        from assistant.drafting import create_drafter
+
+        drafter = create_drafter(self.settings, self.index, self.retriever("hybrid", diverse=True))
+        return drafter.draft(request, filters)
 
     def _expand_sources(self, answer: Answer) -> None:
         """Let each cited passage read whole: add neighbouring chunks of the same section."""

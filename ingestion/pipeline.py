@@ -68,7 +68,10 @@ class Ingestor:
         sidecar = find_sidecar(path)
         if sidecar is not None:
             digest.update(sidecar.read_bytes())
-        digest.update(f"|{PIPELINE_VERSION}|{self.index.embedder.name}|{self.settings.chunk_tokens}".encode())
+        digest.update(
+            f"|{PIPELINE_VERSION}|{self.index.embedder.name}|{self.settings.chunk_tokens}"
+            f"|{','.join(self.settings.default_doc_sets)}".encode()
+        )
         return digest.hexdigest()
 
     def run(
@@ -153,7 +156,7 @@ class Ingestor:
         municipality = _optional_str(meta.get("municipality"))
         date = _optional_str(meta.get("date"))
         url = _optional_str(meta.get("url"))
-        doc_sets = [str(s) for s in _as_list(meta.get("doc_sets"))]
+        doc_sets = [str(s) for s in _as_list(meta.get("doc_sets"))] or list(self.settings.default_doc_sets)
         try:
             fixed_fields = [resolve_handlungsfeld(str(v)) for v in _as_list(meta.get("handlungsfelder"))]
         except ValueError as exc:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-
+from tests.fakes.chroma_server import ChromaServer
 from tests.fakes.openai_server import FakeOpenAIServer
 
 
@@ -15,6 +15,13 @@ from tests.fakes.openai_server import FakeOpenAIServer
 def openai_server() -> Iterator[FakeOpenAIServer]:
     """A real OpenAI-compatible server on 127.0.0.1, scripted per test (see tests/fakes)."""
     with FakeOpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[ChromaServer]:
+    """A real ``chroma run`` on 127.0.0.1 and a free port, stopped after the test (see tests/fakes)."""
+    with ChromaServer(tmp_path / "chroma-server") as server:
         yield server
 
 
