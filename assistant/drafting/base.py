@@ -72,12 +72,16 @@ MIN_STATEMENT_WORDS = 6
 
 
 def is_statement(text: str, passage_text: str) -> bool:
-    """True for a sentence that can stand as a statement: a table row, or at least six words.
+    """True for a sentence that can stand as a statement: a table row, or at least six words
+    that do not ask a question.
 
     Headings, captions and list labels ("Anlage 2: Maßnahmenplan 2024–2026", "Begleitung in
-    der Umsetzung") name a topic but say nothing about it.
+    der Umsetzung") name a topic but say nothing about it; a checklist's question ("Ist
+    festgelegt, wer die Beiträge auswertet?") asks what the draft should state.
     """
-    return row_fields(text, passage_text) is not None or len(text.split()) >= MIN_STATEMENT_WORDS
+    if row_fields(text, passage_text) is not None:
+        return True
+    return len(text.split()) >= MIN_STATEMENT_WORDS and not text.rstrip().endswith("?")
 
 
 def choose_statements(evidence: PartEvidence, index: int, context: DraftContext) -> list[Statement]:

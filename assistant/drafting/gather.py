@@ -33,7 +33,7 @@ from assistant.types import Chunk, Passage, SearchFilters
 _REQUEST_WORDS = re.compile(
     r"\b(?:bitte|entwurf|entwurfs|entwerfen|schreib\w*|vorschreiben|formulier\w*|kapitel|abschnitt\w*|"
     r"handlungsfeld|einleitung|seiten?|etwa|ca|gern|gerne|brauche|brauchen|kannst|könntest|du|mir|uns|"
-    r"unsere\w*|wir|ich|ihr|einwohner\w*|ew|"
+    r"unsere\w*|wir|ich|ihr|einwohner\w*|ew|digital\w*\s+agenda|agenda|"
     r"kleinstadt|gemeinde|stadt|landkreis|kreis|region|regionale|sachlich\w*|ton|ratsvorlage|"
     r"verweise\w*|quellen|dazu|auch|noch|fehlt|sollen|soll|sollten|wollen|haben|sind|gut|knapp|rund|"
     r"zwei|drei|vier|konkrete\w*|beispiele?|einbauen|reinschreiben|überlegen|achten|worauf|was|wie|"
@@ -92,7 +92,10 @@ class GatherSettings:
     """Share of a query topic's IDF-weighted terms a passage (with title and headings) must contain."""
     own_aspect_coverage: float = 0.75
     """Share of a topic's IDF-weighted terms that must be the part's aspect words for the topic to
-    count as the part's own aspect (then the retriever alone judges what is on topic)."""
+    count as the part's own aspect (then the retriever's ranking judges what is on topic)."""
+    own_aspect_ranks: int = 3
+    """For a topic that is the part's own aspect, the passages this high in the query's ranking are
+    on topic without naming it (further down, the retriever's judgement is too weak alone)."""
     per_document: int = 3
     """Passages per document and query: a draft summarises several parts of a long strategy, not
     only its two best chunks (the answerers' diversity step keeps two)."""
@@ -205,17 +208,17 @@ class EvidenceGatherer:
         # A passage is on topic when it is tagged with the section's Handlungsfeld or, with its
         # title and headings, names the query's topic. When the topic is the part's own aspect
         # (a section on Umsetzung for the part "Umsetzung und Monitoring"), the query is the
-        # aspect itself and every passage the retriever ranks for it is on topic: a passage on
-        # "personelle Ressourcen" answers "Personal und Ressourcen" without naming "Umsetzung".
-        # The sentences of on-topic passages count as evidence
-        # when they share at least one term with the query, also inside a compound the analyzer
-        # does not split ("Breitbandkoordination" names "Breitband").
-        analyzer = CompoundAwareAnalyzer(self.analyzer, [*terms.weights, *topic_terms.weights])
+        # aspect itself and the passages the retriever ranks highest for it are on topic: a passage
+        # on "personelle Ressourcen" answers "Personal und Ressourcen" without naming "Umsetzung".
+        # The sentences of on-topic passages count as evidence when they share at least one term
+        # with the query; a topic term also counts inside a compound the analyzer does not split
+        # ("Breitbandkoordination" names "Breitband").
+        analyzer = CompoundAwareAnalyzer(self.analyzer, topic_terms.weights)
         field = request.handlungsfeld
         on_topic = {
             rank
             for rank, p in enumerate(passages)
-            if own_aspect
+            if (own_aspect and rank < self.settings.own_aspect_ranks)
             or (field is not None and field in p.chunk.handlungsfelder)
             or topic_terms.coverage(set(analyzer.analyze(p.chunk.embedding_text())))
             >= self.settings.min_topic_coverage

@@ -52,8 +52,9 @@ class SelectionWeights:
     """Rank offset of the fusion: small, because a query yields only a dozen on-topic sentences."""
     agreement: float = 0.2
     """At most this much is added to a sentence's best reciprocal rank when further queries find it."""
-    same_passage: float = 0.6
-    """A passage already cited (in this part or an earlier one): quote another if one is near."""
+    same_passage: float = 1.0
+    """A passage already cited (in this part or an earlier one): quote another unless the cited one
+    is clearly better; a draft is a multi-source summary, so breadth of sources counts."""
     same_document: float = 0.3
     """Per statement this part already takes from the same document."""
     earlier_document: float = 0.1

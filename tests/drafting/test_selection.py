@@ -92,3 +92,11 @@ def test_headings_are_not_statements() -> None:
     assert not is_statement("Anlage 2: Maßnahmenplan 2024–2026", "Anlage 2: Maßnahmenplan 2024–2026")
     assert not is_statement("Begleitung in der Umsetzung", "Begleitung in der Umsetzung")
     assert is_statement("Die Stabsstelle legt dem Stadtrat jährlich einen Bericht vor.", "…")
+    # A checklist's question asks what the draft should state; it states nothing itself.
+    assert not is_statement("Ist festgelegt, wer die Beiträge auswertet und bis wann der Bericht erscheint?", "…")
+
+
+def test_a_passage_already_cited_needs_a_clearly_better_sentence() -> None:
+    cited = candidate("a", "schon zitierte passage mit der besten aussage", 1.0, {0})
+    fresh = candidate("b", "frische passage mit einer guten aussage", 0.45, {1})
+    assert select_diverse([cited, fresh], 1, cited_passages={"a::0"}) == [fresh]

@@ -1,0 +1,92 @@
+"""Evidence gathering without an index: compounds, drafting's diversity step, a part's own aspect."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.drafting.gather import (
+    CompoundAwareAnalyzer,
+    DraftingRetriever,
+    EvidenceGatherer,
+    drafting_retriever,
+    part_aspect,
+)
+from assistant.drafting.structure import load_structure
+from assistant.generation.evidence import query_terms
+from assistant.retrieval.diversity import DiverseRetriever
+from assistant.types import Chunk, Passage, SearchFilters
+
+
+class WordAnalyzer:
+    """Lower-cased words, no stemming and no compound splitting; every term weighs 1."""
+
+    def analyze(self, text: str) -> list[str]:
+        return re.findall(r"\w+", text.lower())
+
+    def idf(self, token: str) -> float:
+        return 1.0
+
+    def df(self, token: str) -> int:
+        return 1
+
+
+class ListRetriever:
+    name = "list"
+
+    def __init__(self, passages: list[Passage]) -> None:
+        self.passages = passages
+
+    def retrieve(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
+        return self.passages[:k]
+
+
+def passage(doc: str, position: int, score: float) -> Passage:
+    chunk = Chunk(
+        chunk_id=f"{doc}::{position}", doc_id=doc, text="…", title=doc, source=f"{doc}.md", position=position
+    )
+    return Passage(chunk=chunk, score=score)
+
+
+def test_query_terms_are_found_inside_unsplit_compounds() -> None:
+    analyzer = CompoundAwareAnalyzer(WordAnalyzer(), ["breitband", "ort", "glasfaser"])
+    tokens = analyzer.analyze("Die Breitbandkoordination berät jede Gemeinde im Sportverein")
+
+    assert "breitband" in tokens, "a compound that begins with a term names it"
+    assert "ort" not in tokens, "short terms only as whole words: 'Sportverein' is not about 'Ort'"
+    assert "glasfaser" not in tokens
+    assert CompoundAwareAnalyzer(WordAnalyzer(), ["sensor"]).analyze("Drei Pegelsensor melden")[-1] == "sensor"
+    assert analyzer.idf("breitband") == 1.0 and analyzer.df("breitband") == 1
+
+
+def test_drafting_keeps_neighbouring_chunks_and_three_per_document() -> None:
+    found = [passage("strategie", position, 1.0 - position / 10) for position in range(5)]
+    found.append(passage("leitfaden", 0, 0.1))
+    diverse = DiverseRetriever(ListRetriever(found))
+
+    answers = [p.chunk.chunk_id for p in diverse.retrieve("q", 4)]
+    assert answers == ["strategie::0", "strategie::2", "leitfaden::0", "strategie::1"], "answers skip neighbours"
+
+    retriever = drafting_retriever(diverse, 3)
+    assert isinstance(retriever, DraftingRetriever)
+    drafted = [p.chunk.chunk_id for p in retriever.retrieve("q", 4)]
+    assert drafted == ["strategie::0", "strategie::1", "strategie::2", "leitfaden::0"]
+    plain = ListRetriever(found)
+    assert drafting_retriever(plain, 3) is plain, "a retriever without the diversity step is kept as it is"
+
+
+def test_a_section_on_the_parts_own_aspect_is_recognised() -> None:
+    gatherer = EvidenceGatherer(ListRetriever([]), WordAnalyzer())
+    parts = {spec.key: spec for spec in load_structure().parts}
+    monitoring = query_terms(part_aspect(parts["monitoring"]), WordAnalyzer())
+    measures = query_terms(part_aspect(parts["massnahmen"]), WordAnalyzer())
+
+    assert gatherer._names_aspect("Umsetzung, Steuerung und Monitoring", monitoring)
+    assert not gatherer._names_aspect("Umsetzung, Steuerung und Monitoring", measures)
+    assert not gatherer._names_aspect("Digitale Souveränität", monitoring)
+
+
+def test_the_agenda_being_written_is_not_a_topic() -> None:
+    from assistant.drafting.gather import note_topics
+
+    notes = "Bitte einen Entwurf für das Kapitel unserer Digitalen Agenda: Schwerpunkt digitale Teilhabe"
+    assert note_topics(notes) == ["digitale Teilhabe"], "no \"Digitalen\" or \"Agenda\" left as a sub-topic"
