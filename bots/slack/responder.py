@@ -65,10 +65,11 @@ class ThreadResponder:
         placeholder = Placeholder(client, channel, thread_ts, messages.SEARCHING)
         try:
             answer = self.assistant.ask(question, access)
-            for message in answer_messages(answer):
-                post(client, channel, thread_ts, message)
+            # Remembered before posting: a 👍 or a follow-up can come the moment the answer shows.
             self.remember(answer, question, channel, thread_ts)
             self.state.remember_thread(channel, thread_ts)
+            for message in answer_messages(answer):
+                post(client, channel, thread_ts, message)
             log.info(
                 "answered channel=%s thread=%s user=%s answer_id=%s abstained=%s sources=%d",
                 channel,
