@@ -21,6 +21,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(keys_app, name="keys")
 
 
+KEEP_ALIVE_S = 75
+
+
 def serve(
     host: Annotated[str, typer.Option(help="Adresse, an der der Server lauscht.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP-Port.")] = 8000,
@@ -45,19 +48,16 @@ def serve(
             ),
             False,
         )
+    # Keep idle connections open longer than clients and proxies do (httpx and many proxies drop
+    # theirs after 5 s, uvicorn's default is also 5 s): with equal timeouts a client can send on a
+    # connection the server is closing at that moment, which the client sees as a reset.
+    options = {"host": host, "port": port, "log_level": log_level, "timeout_keep_alive": KEEP_ALIVE_S}
     if workers > 1:
-        uvicorn.run(
-            "assistant.api:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level=log_level,
-        )
+        uvicorn.run("assistant.api:create_app", factory=True, workers=workers, **options)
         return
     from assistant.api import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+    uvicorn.run(create_app(settings), **options)
 
 
 @keys_app.command("create")

@@ -1,6 +1,7 @@
 """Load on the HTTP API: N concurrent clients asking questions for a fixed time.
 
     python bench/api_load.py [--clients 50] [--seconds 60] [--data-dir DIR --index-name NAME]
+    python bench/api_load.py --chroma-server [--workers 2]     # server mode: chroma run + N API workers
 
 Starts ``kommunal-assistant serve`` as a subprocess on a free 127.0.0.1 port over a private
 copy of the sample-corpus index (the test cache in .cache/test-corpus-index, or corpus/
@@ -8,6 +9,10 @@ ingested into a temporary directory), creates an admin key (the sample corpus ha
 document sets, which only admins see), and lets the clients POST /api/v1/ask in a loop,
 each waiting for its answer before asking again. Prints throughput, p50/p95/p99 latency,
 errors by kind and the server's RSS before and after. Only loopback traffic; stops by itself.
+
+With ``--chroma-server`` it also starts a real ``chroma run`` on a free port, fills it from the
+copied manifest with ``kommunal-assistant rebuild`` (vectors from the embedding cache, nothing
+re-embedded) and serves with ``--workers N`` against it: the city-wide deployment.
 """
 
 from __future__ import annotations
@@ -47,10 +52,44 @@ def free_port() -> int:
 
 
 def rss_mib(pid: int) -> float:
+    """RSS of a process and its children (uvicorn's worker processes), in MiB."""
+    total = 0.0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+            total += int(line.split()[1]) / 1024
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            total += rss_mib(int(child))
+    return total
+
+
+def start_chroma(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    chroma = Path(sys.executable).with_name("chroma")
+    process = subprocess.Popen(
+        [
+            str(chroma),
+            "run",
+            "--path",
+            str(workdir / "chroma-server"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/api/v2/heartbeat", timeout=2).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit("chroma run did not start")
 
 
 def prepare_index(args: argparse.Namespace, workdir: Path) -> tuple[Path, str]:
@@ -116,7 +155,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--index-name", default="default")
+    parser.add_argument("--chroma-server", action="store_true", help="server mode: chroma run + workers")
+    parser.add_argument("--workers", type=int, default=2, help="API worker processes in server mode")
     args = parser.parse_args()
+    chroma: subprocess.Popen[bytes] | None = None
 
     with tempfile.TemporaryDirectory(prefix="api-load-") as tmp:
         workdir = Path(tmp)
@@ -128,6 +170,13 @@ def main() -> None:
             "ASSISTANT_API_KEYS_FILE": str(workdir / "keys.sqlite3"),
             "ASSISTANT_API_RATE_LIMIT_PER_MINUTE": "0",  # one key for all clients: measure the service
         }
+        serve_args = []
+        if args.chroma_server:
+            chroma, env["ASSISTANT_CHROMA_URL"] = start_chroma(workdir)
+            subprocess.run(
+                [sys.executable, "-m", "assistant", "rebuild"], env=env, check=True, capture_output=True
+            )
+            serve_args = ["--workers", str(args.workers)]
         created = subprocess.run(
             [sys.executable, "-m", "assistant", "keys", "create", "--name", "last", "--role", "admin"],
             env=env,
@@ -139,7 +188,17 @@ def main() -> None:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
-            [sys.executable, "-m", "assistant", "serve", "--port", str(port), "--log-level", "warning"],
+            [
+                sys.executable,
+                "-m",
+                "assistant",
+                "serve",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                *serve_args,
+            ],
             env=env,
         )
         try:
@@ -162,9 +221,13 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
+            if chroma is not None:
+                chroma.terminate()
+                chroma.wait(timeout=30)
 
     total = len(latencies) + sum(errors.values())
-    print(f"clients: {args.clients}, duration: {took:.1f} s, requests: {total}")
+    mode = f"Chroma server, {args.workers} API workers" if args.chroma_server else "embedded, 1 API process"
+    print(f"mode: {mode}; clients: {args.clients}, duration: {took:.1f} s, requests: {total}")
     print(f"throughput: {len(latencies) / took:.2f} answers/s")
     print(
         "latency (s): p50 {:.3f}  p95 {:.3f}  p99 {:.3f}  max {:.3f}".format(
