@@ -23,8 +23,10 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.fakes.loopback import LoopbackServer
 
 __all__ = ["FakeOpenAIServer", "RecordedRequest", "ScriptedResponse", "unused_port"]
 
@@ -87,8 +89,10 @@ class RecordedRequest:
         return "\n".join(_content_text(m.get("content")) for m in self.messages)
 
 
-class FakeOpenAIServer:
+class FakeOpenAIServer(LoopbackServer):
     """An OpenAI-compatible server in a background thread; use as a context manager."""
+
+    name = "fake-openai"
 
     def __init__(
         self,
@@ -98,53 +102,22 @@ class FakeOpenAIServer:
         models: tuple[str, ...] = ("test-model",),
         default: ScriptedResponse | None = None,
     ) -> None:
-        self.host = host
+        super().__init__(_Handler, host=host, port=port)
         self.models = list(models)
         self.default = default or ScriptedResponse(text="OK")
         self.requests: list[RecordedRequest] = []
         self._script: deque[ScriptedResponse] = deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._httpd = ThreadingHTTPServer((host, port), _Handler)
-        self._httpd.daemon_threads = True
-        self._httpd.fake = self  # type: ignore[attr-defined]
-        self._thread: threading.Thread | None = None
-
-    # --- lifecycle ---------------------------------------------------------------------
-
-    @property
-    def port(self) -> int:
-        return int(self._httpd.server_address[1])
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
 
     @property
     def base_url(self) -> str:
         """What an OpenAI client takes as ``base_url``."""
         return f"{self.url}/v1"
 
-    def start(self) -> FakeOpenAIServer:
-        # A short poll interval: stop() waits for the serve loop to notice, once per test.
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-openai", daemon=True
-        )
-        self._thread.start()
-        return self
-
     def stop(self) -> None:
         self._stopping.set()  # wakes handlers sleeping through a scripted delay
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> FakeOpenAIServer:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+        super().stop()
 
     # --- scripting ---------------------------------------------------------------------
 

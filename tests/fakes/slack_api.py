@@ -31,9 +31,11 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from tests.fakes.loopback import LoopbackServer
 
 __all__ = ["BOT_ID", "BOT_USER_ID", "FakeSlackAPI", "FakeSocketMode", "SlackCall", "TEAM_ID"]
 
@@ -68,11 +70,13 @@ class _Failure:
     retry_after: int | None
 
 
-class FakeSlackAPI:
+class FakeSlackAPI(LoopbackServer):
     """A Slack Web API server in a background thread; use as a context manager."""
 
+    name = "fake-slack"
+
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.host = host
+        super().__init__(_Handler, host=host, port=port)
         self.calls: list[SlackCall] = []
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.uploads: dict[str, bytes] = {}
@@ -81,20 +85,8 @@ class FakeSlackAPI:
         self._clock = itertools.count(1)
         self._files = itertools.count(1)
         self._cond = threading.Condition()
-        self._httpd = ThreadingHTTPServer((host, port), _Handler)
-        self._httpd.daemon_threads = True
-        self._httpd.fake = self  # type: ignore[attr-defined]
-        self._thread: threading.Thread | None = None
 
     # --- lifecycle ---------------------------------------------------------------------
-
-    @property
-    def port(self) -> int:
-        return int(self._httpd.server_address[1])
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
 
     @property
     def api_url(self) -> str:
@@ -104,25 +96,6 @@ class FakeSlackAPI:
     def response_url(self, name: str = "cmd") -> str:
         """A ``response_url`` for a slash command or action payload that this server receives."""
         return f"{self.url}/response/{name}"
-
-    def start(self) -> FakeSlackAPI:
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-slack", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> FakeSlackAPI:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     # --- scripting ---------------------------------------------------------------------
 
