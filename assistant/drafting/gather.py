@@ -5,7 +5,9 @@ diversity step: the part's aspect ("Ausganglage", "Maßnahmen", …) applied to 
 the part's first query applied to every sub-topic (a Handlungsfeld's focus terms, the topics
 named in the author's notes), so each wish of the author is searched on its own. When the
 profile gives a size class, case studies are preferred, those of municipalities of the same size
-class (the municipality's "… Einwohner" as the document states it) a little more.
+class (the municipality's "… Einwohner" as the document states it) a little more. The case
+studies found are read once more for their sections on the part's aspect (headed "Ausgangslage",
+"Kosten und Einsparungen", …; ``sections`` in structure.yaml), one more query of the part.
 
 A sentence counts as evidence only when it mentions the topic of the query that found it (a
 share of the topic's IDF-weighted terms), not just the part's generic words such as "Ziele" or
@@ -42,6 +44,8 @@ _REQUEST_WORDS = re.compile(
     r"zur|im|in|von|vom|dass|allein|gelten|wird|erfahrung\w*|gern)\b",
     re.IGNORECASE,
 )
+ASPECT_SECTION = "aspect_section"
+"""Key in ``Passage.scores`` of a passage read as a section on the part's aspect."""
 _FOLDED_LABELS = tuple(_fold(label) for label in HANDLUNGSFELDER.values())
 _FRAGMENT_SPLIT = re.compile(r"[,;.!?:()„“\"”»«–]|\s-\s")
 
@@ -83,6 +87,11 @@ class PartEvidence:
 class GatherSettings:
     per_query: int = 8
     """Passages per query: the part's statements are chosen from the pool of all its queries."""
+    aspect_sections: int = 4
+    """Chunks under a heading on the part's aspect read from the documents the part found (0: off)."""
+    aspect_section_types: tuple[str, ...] = ("case_study",)
+    """Document types whose sections on the part's aspect are read: a case study's sections are
+    short and each tells one aspect; a strategy's heading spans many chunks."""
     main_after: int = 2
     """The section's own queries come after this many sub-topic queries (the author's wishes first)."""
     max_subtopics: int = 8
@@ -164,12 +173,50 @@ class EvidenceGatherer:
             hint = _profile_hint(request.profile)
             plan += [(f"{query} ({hint})", sub, case_studies) for query, sub, _ in plan[-3:]]
         aspect = query_terms(part_aspect(spec), self.analyzer)
-        return PartEvidence(
-            spec,
-            [
-                self._query(query, sub, request, f, own_aspect=self._names_aspect(sub, aspect))
-                for query, sub, f in plan
-            ],
+        queries = [
+            self._query(query, sub, request, f, own_aspect=self._names_aspect(sub, aspect))
+            for query, sub, f in plan
+        ]
+        sections = self._aspect_sections(spec, request, queries, topic_terms)
+        if sections is not None:
+            queries.append(sections)
+        return PartEvidence(spec, queries)
+
+    def _aspect_sections(
+        self, spec: PartSpec, request: DraftRequest, queries: list[QueryEvidence], topic: str
+    ) -> QueryEvidence | None:
+        """The sections on the part's aspect of the documents the part's queries found.
+
+        A case study tells its "Ausgangslage" or its "Kosten und Einsparungen" in a section of its
+        own, which the part's queries rarely rank high: they name the section's topic, and the
+        document's other chunks name it more often. So the documents the part found on topic are
+        read once more for chunks under a heading the part names (``sections`` in
+        structure.yaml), ranked by their document's best passage.
+        """
+        headings = self._section_terms(spec)
+        if not headings or self.document_chunks is None or self.settings.aspect_sections <= 0:
+            return None
+        best: dict[str, Passage] = {}
+        for q in queries:
+            ranks = {s.passage_rank for s in q.sentences}
+            for rank in ranks:
+                p = q.passages[rank]
+                if p.chunk.doc_type not in self.settings.aspect_section_types:
+                    continue
+                if p.chunk.doc_id not in best or p.score > best[p.chunk.doc_id].score:
+                    best[p.chunk.doc_id] = p
+        passages = []
+        for doc_id, top in sorted(best.items(), key=lambda item: (-item[1].score, item[0])):
+            for chunk in self.document_chunks(doc_id):
+                if self._heading_matches(chunk, headings):
+                    scores = {**top.scores, ASPECT_SECTION: 1.0}
+                    passages.append(Passage(chunk=chunk, score=top.score, scores=scores))
+            if len(passages) >= self.settings.aspect_sections:
+                break
+        if not passages:
+            return None
+        return self._scored(
+            part_aspect(spec), topic, request, passages[: self.settings.aspect_sections], headings=headings
         )
 
     def _names_aspect(self, topic: str, aspect: QueryTerms) -> bool:
@@ -198,10 +245,30 @@ class EvidenceGatherer:
         passages = sorted(
             (self._boosted(p, request.profile) for p in found), key=lambda p: (-p.score, p.chunk.chunk_id)
         )
+        return self._scored(query, topic, request, passages, own_aspect=own_aspect)
+
+    def _scored(
+        self,
+        query: str,
+        topic: str,
+        request: DraftRequest,
+        passages: list[Passage],
+        *,
+        headings: frozenset[str] = frozenset(),
+        own_aspect: bool = False,
+    ) -> QueryEvidence:
+        """The query's passages with their on-topic sentences; ``headings`` are the part's
+        section words when the passages are sections on the part's aspect."""
         topic_terms = query_terms(topic, self.analyzer)
         # The topic's terms weigh double: within on-topic passages the part's aspect words
         # ("Herausforderungen", "Ziele") would otherwise favour the most generic sentences.
-        aspect_terms = query_terms(query, self.analyzer).weights
+        # In a section on the part's aspect, the section words count as aspect words too: a
+        # sentence on "Lizenzkosten" under "Kosten und Einsparungen" speaks to the part
+        # "Umsetzung und Monitoring" though the part's words do not name costs.
+        aspect_terms = {
+            **{t: self.analyzer.idf(t) for t in headings},
+            **query_terms(query, self.analyzer).weights,
+        }
         terms = QueryTerms(
             {t: w * (2.0 if t in topic_terms.weights else 1.0) for t, w in aspect_terms.items()}
         )
@@ -233,6 +300,10 @@ class EvidenceGatherer:
         ]
         return QueryEvidence(query, topic, passages, sentences)
 
+    def _section_terms(self, spec: PartSpec) -> frozenset[str]:
+        """The analyzed terms of the part's section headings ("Ausgangslage", "Kosten", ...)."""
+        return frozenset(t for heading in spec.sections for t in self.analyzer.analyze(heading))
+
     def _boosted(self, passage: Passage, profile: MunicipalityProfile) -> Passage:
         if not profile.size_class or passage.chunk.doc_type != "case_study":
             return passage
@@ -241,6 +312,15 @@ class EvidenceGatherer:
             boost += self.settings.size_match_boost
         scores = {**passage.scores, "case_study_boost": boost}
         return Passage(chunk=passage.chunk, score=passage.score * (1 + boost), scores=scores)
+
+    def _heading_matches(self, chunk: Chunk, headings: frozenset[str]) -> bool:
+        """True when a heading of the chunk's section path (not the document's title) names one
+        of the part's section words, also inside a compound ("Ausgangssituation", "Finanzierungsmodell")."""
+        title = chunk.title.strip()
+        path = " ".join(h for h in chunk.section.split(" > ") if h.strip() and h.strip() != title)
+        if not path:
+            return False
+        return bool(headings & set(CompoundAwareAnalyzer(self.analyzer, headings).analyze(path)))
 
     def _same_size(self, chunk: Chunk, profile: MunicipalityProfile) -> bool:
         municipality = chunk.municipality or ""

@@ -23,6 +23,8 @@ class PartSpec:
     instruction: str
     measures: bool = False
     prefer_case_studies: bool = False
+    sections: tuple[str, ...] = ()
+    """Headings under which other documents treat this part's aspect ("Ausgangslage", "Kosten")."""
 
     def expand_queries(self, topic: str) -> list[str]:
         """The part's queries for one topic."""
@@ -47,6 +49,7 @@ def load_structure(path: Path = STRUCTURE_FILE) -> Structure:
             instruction=" ".join(p["instruction"].split()),
             measures=bool(p.get("measures", False)),
             prefer_case_studies=bool(p.get("prefer_case_studies", False)),
+            sections=tuple(p.get("sections") or ()),
         )
         for p in data["parts"]
     )

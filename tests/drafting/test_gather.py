@@ -1,16 +1,19 @@
-"""Evidence gathering without an index: compounds, drafting's diversity step, a part's own aspect."""
+"""Evidence gathering without an index: compounds, drafting's diversity step, a part's own aspect,
+the sections on a part's aspect of the case studies found."""
 
 from __future__ import annotations
 
 import re
 
 from assistant.drafting.gather import (
+    ASPECT_SECTION,
     CompoundAwareAnalyzer,
     DraftingRetriever,
     EvidenceGatherer,
     drafting_retriever,
     part_aspect,
 )
+from assistant.drafting.models import DraftRequest
 from assistant.drafting.structure import load_structure
 from assistant.generation.evidence import query_terms
 from assistant.retrieval.diversity import DiverseRetriever
@@ -90,3 +93,44 @@ def test_the_agenda_being_written_is_not_a_topic() -> None:
 
     notes = "Bitte einen Entwurf für das Kapitel unserer Digitalen Agenda: Schwerpunkt digitale Teilhabe"
     assert note_topics(notes) == ["digitale Teilhabe"], "no \"Digitalen\" or \"Agenda\" left as a sub-topic"
+
+
+def test_a_found_case_studys_section_on_the_parts_aspect_is_read() -> None:
+    def chunk(doc: str, doc_type: str, position: int, section: str, text: str) -> Chunk:
+        return Chunk(
+            chunk_id=f"{doc}::{position}",
+            doc_id=doc,
+            text=text,
+            title=doc.capitalize(),
+            source=f"{doc}.md",
+            doc_type=doc_type,
+            section=section,
+            position=position,
+            handlungsfelder=["souveraenitaet"],
+        )
+
+    case = [
+        chunk("fall", "case_study", 0, "Fall > Betrieb", "Open Source beim kommunalen Dienstleister."),
+        chunk("fall", "case_study", 1, "Kosten und Einsparungen", "Weniger Kosten für Lizenzen."),
+        chunk("fall", "case_study", 2, "Fall > Ausgangslage", "Bisher nur proprietäre Software im Rathaus."),
+    ]
+    strategy = [
+        chunk("strategie", "strategy", 0, "Ziele", "Die Umsetzung steuert ein Lenkungskreis."),
+        chunk("strategie", "strategy", 5, "Kosten", "Die Kosten trägt der Haushalt."),
+    ]
+    chunks = {"fall": case, "strategie": strategy}
+    retriever = ListRetriever([Passage(chunk=case[0], score=1.0), Passage(chunk=strategy[0], score=0.9)])
+    gatherer = EvidenceGatherer(retriever, WordAnalyzer(), document_chunks=lambda doc: chunks[doc])
+    parts = {spec.key: spec for spec in load_structure().parts}
+    request = DraftRequest(section="Digitale Souveränität", notes="")
+
+    evidence = gatherer.gather(request, parts["monitoring"])
+    sections = evidence.queries[-1]
+    assert [p.chunk.chunk_id for p in sections.passages] == ["fall::0", "fall::1"], (
+        "the found case study's sections titled like the part; no strategy section, no other aspect"
+    )
+    assert all(ASPECT_SECTION in p.scores for p in sections.passages)
+    assert any("Kosten" in s.text for s in sections.sentences), "a heading word counts as the part's word"
+
+    ausgangslage = gatherer.gather(request, parts["ausgangslage"]).queries[-1]
+    assert [p.chunk.chunk_id for p in ausgangslage.passages] == ["fall::2"]
