@@ -80,7 +80,9 @@ class LLMDraftWriter:
             return WrittenPart(DraftPart(key=spec.key, title=spec.title, blocks=[gap_block()], gap=True))
         chunks = list({s.passage.chunk.chunk_id: s.passage.chunk for s in statements}.values())
         local = [Source.from_chunk(n, chunk) for n, chunk in enumerate(chunks, start=1)]
-        messages = build_messages(self._task(evidence, context), local, self.max_source_chars)
+        messages = build_messages(
+            self._task(evidence, context), local, self.max_source_chars, with_examples=False
+        )
         messages[0] = ("system", draft_system_prompt())
         try:
             reply = self.chat_model.invoke(messages)

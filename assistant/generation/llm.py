@@ -49,6 +49,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 PROMPT_FILE = Path(__file__).parent / "prompts" / "answer_de.txt"
+EXAMPLES_FILE = Path(__file__).parent / "prompts" / "answer_examples_de.txt"
 FALLBACK_WARNING = (
     "Das Sprachmodell war nicht erreichbar; die Antwort wurde aus den Quellen zusammengestellt."
 )
@@ -269,8 +270,15 @@ class FallbackAnswerer:
         return answer
 
 
-def build_messages(question: str, sources: list[Source], max_source_chars: int = 1500) -> Messages:
-    """System prompt, then the delimited sources and the question as the user's message."""
+def build_messages(
+    question: str, sources: list[Source], max_source_chars: int = 1500, *, with_examples: bool = True
+) -> Messages:
+    """System prompt, the worked examples as earlier turns, then the delimited sources and question.
+
+    Small models copied an example that sat inside the system prompt into real answers; as
+    earlier chat turns (about a clearly fictional "Beispielgemeinde", one of them an abstention)
+    they read as a finished conversation instead.
+    """
     blocks = []
     for source in sources:
         text = source.text.strip()
@@ -279,7 +287,19 @@ def build_messages(question: str, sources: list[Source], max_source_chars: int =
         title = _defuse(source.title).replace('"', "'").replace("\n", " ").strip()
         blocks.append(f'<quelle nr="{source.n}" titel="{title}">\n{_defuse(text)}\n</quelle>')
     user = "\n".join(blocks) + f"\n\nFrage: {_defuse(question.strip())}"
-    return [("system", system_prompt()), ("human", user)]
+    examples = example_turns() if with_examples else []
+    return [("system", system_prompt()), *examples, ("human", user)]
+
+
+def example_turns() -> Messages:
+    """The worked examples of ``prompts/answer_examples_de.txt`` as (human, ai) turns."""
+    text = EXAMPLES_FILE.read_text(encoding="utf-8").replace("{nothing_found}", NOTHING_FOUND)
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+    turns: Messages = []
+    for block in body.split("=== FRAGE ===")[1:]:
+        asked, answered = block.split("=== ANTWORT ===")
+        turns += [("human", asked.strip()), ("ai", answered.strip())]
+    return turns
 
 
 def says_nothing_found(text: str) -> bool:

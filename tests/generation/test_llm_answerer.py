@@ -258,9 +258,10 @@ def test_prompt_injection_stays_inside_the_source_delimiters(openai_server, lexi
     assert INJECTION in request.user_text
     assert "HACKED" not in outside_sources(request.all_text)
     # The passage's own "</quelle>" and forged "<quelle nr=9>" could not open or close a source.
-    assert request.user_text.count("<quelle nr=") == 3
-    assert request.user_text.count("</quelle>") == 3
-    assert "Frage: " + QUESTION in outside_sources(request.user_text)
+    asked = request.contents("user")[-1]  # earlier user turns are the prompt's worked examples
+    assert asked.count("<quelle nr=") == 3
+    assert asked.count("</quelle>") == 3
+    assert "Frage: " + QUESTION in outside_sources(asked)
     assert answer.sources[0].chunk_id == "laterne-2"
 
 
@@ -360,3 +361,16 @@ def test_models_endpoint_lists_the_fake_models(openai_server):
     assert response.status_code == 200
     assert [m["id"] for m in response.json()["data"]] == ["test-model"]
     assert openai_server.requests[-1].path == "/v1/models"
+
+
+def test_worked_examples_are_earlier_turns_not_part_of_the_system_prompt(openai_server, lexical, passages):
+    openai_server.reply("Die Straßenbeleuchtung wird auf LED umgestellt [1].")
+    llm_answerer(openai_server.base_url, lexical).answer(QUESTION, passages)
+
+    request = openai_server.chat_requests[0]
+    roles = [m["role"] for m in request.messages]
+    assert roles == ["system", "user", "assistant", "user", "assistant", "user"]
+    assert "Beispielgemeinde" not in request.system_prompt
+    assert "Beispielgemeinde" not in request.contents("user")[-1]
+    # one example shows the exact abstention sentence
+    assert request.contents("assistant")[-1] == "Dazu finde ich in den Dokumenten nichts."
