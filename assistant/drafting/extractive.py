@@ -12,7 +12,7 @@ from assistant.drafting.base import DraftContext, Statement, WrittenPart, choose
 from assistant.drafting.gather import PartEvidence
 from assistant.drafting.measures import FIELDS, describe_row, measure_fields, measure_title, row_fields
 from assistant.drafting.models import DraftBlock, DraftPart
-from assistant.drafting.structure import NO_EVIDENCE
+from assistant.drafting.structure import NO_EVIDENCE, PartSpec
 from assistant.types import Citation
 
 OPEN = "offen"
@@ -32,16 +32,21 @@ class ExtractiveDraftWriter:
         statements = [] if evidence.gap else choose_statements(evidence, index, context)
         if not statements:
             return WrittenPart(DraftPart(key=spec.key, title=spec.title, blocks=[gap_block()], gap=True))
-        blocks, citations = [], []
-        for statement in statements:
-            n = context.numbering.number(statement.passage.chunk)
-            block = measure_block(statement, n) if spec.measures else item_block(statement, n)
-            blocks.append(block)
-            chunk = statement.passage.chunk
-            citations.append(
-                Citation(n=n, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, sentence=statement.sentence.text)
-            )
-        return WrittenPart(DraftPart(key=spec.key, title=spec.title, blocks=blocks), citations)
+        return extract_part(spec, statements, context)
+
+
+def extract_part(spec: PartSpec, statements: list[Statement], context: DraftContext) -> WrittenPart:
+    """The chosen statements as cited list items (or measures), numbered for the whole draft."""
+    blocks, citations = [], []
+    for statement in statements:
+        n = context.numbering.number(statement.passage.chunk)
+        block = measure_block(statement, n) if spec.measures else item_block(statement, n)
+        blocks.append(block)
+        chunk = statement.passage.chunk
+        citations.append(
+            Citation(n=n, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, sentence=statement.sentence.text)
+        )
+    return WrittenPart(DraftPart(key=spec.key, title=spec.title, blocks=blocks), citations)
 
 
 def gap_block() -> DraftBlock:

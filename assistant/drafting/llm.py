@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.drafting.base import DraftContext, WrittenPart, choose_statements
-from assistant.drafting.extractive import OPEN, gap_block
+from assistant.drafting.extractive import OPEN, extract_part, gap_block
 from assistant.drafting.gather import PartEvidence
 from assistant.drafting.measures import FIELDS
 from assistant.drafting.models import DraftBlock, DraftPart
@@ -113,9 +113,17 @@ class LLMDraftWriter:
         if uncited:
             warnings.append(f"{spec.title}: {uncited} Absatz/Absätze ohne Quellenangabe")
         if not global_numbers:
-            return WrittenPart(
-                DraftPart(key=spec.key, title=spec.title, blocks=[gap_block()], gap=True), [], warnings
+            # The part has evidence, but the model cited none of it: its text cannot be checked, so
+            # the reader gets the cited statements instead of a false "no evidence" gap.
+            fallback = extract_part(spec, statements, context)
+            fallback.warnings.extend(
+                [
+                    *warnings,
+                    f"{spec.title}: Das Sprachmodell hat keine Quelle zitiert; dieser Teil ist "
+                    "eine Materialsammlung aus den Quellen.",
+                ]
             )
+            return fallback
         return WrittenPart(DraftPart(key=spec.key, title=spec.title, blocks=blocks), citations, warnings)
 
     def _task(self, evidence: PartEvidence, context: DraftContext) -> str:

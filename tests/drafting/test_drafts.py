@@ -130,6 +130,24 @@ def test_llm_mode_writes_checked_prose(corpus_settings: Settings, openai_server:
     assert "Entwurf, vom Sprachmodell" in draft.markdown
 
 
+def test_llm_part_without_any_citation_becomes_cited_statements(
+    corpus_settings: Settings, openai_server: FakeOpenAIServer
+) -> None:
+    """A model that writes a part without any [n] must not turn evidence into a false gap."""
+    parts = len(PART_TITLES)
+    openai_server.queue(
+        "Ein schöner Text ganz ohne Quellenangaben.", *["Offene Software hilft [1]."] * (parts - 1)
+    )
+    draft = draft_with(llm_settings(corpus_settings, openai_server.base_url), SOUVERAENITAET)
+
+    first = draft.parts[0]
+    assert not first.gap
+    assert "ohne Quellenangaben" not in draft.markdown
+    assert all(re.search(r"\[\d+\]", block.text) for block in first.blocks)
+    assert any("keine Quelle zitiert" in w for w in draft.warnings)
+    assert_citations_consistent(draft)
+
+
 def test_unreachable_llm_falls_back_or_fails_clearly(corpus_settings: Settings) -> None:
     dead = f"http://127.0.0.1:{unused_port()}/v1"
     fallback = draft_with(llm_settings(corpus_settings, dead), SOUVERAENITAET)
