@@ -5,8 +5,8 @@
 
 Starts ``kommunal-assistant serve`` as a subprocess on a free 127.0.0.1 port over a private
 copy of the sample-corpus index (the test cache in .cache/test-corpus-index, or corpus/
-ingested into a temporary directory), creates an admin key (the sample corpus has no
-document sets, which only admins see), and lets the clients POST /api/v1/ask in a loop,
+ingested into a temporary directory), creates an admin key (one key for all clients; reader keys would
+see the same "oeffentlich" documents), and lets the clients POST /api/v1/ask in a loop,
 each waiting for its answer before asking again. Prints throughput, p50/p95/p99 latency,
 errors by kind and the server's RSS before and after. Only loopback traffic; stops by itself.
 
