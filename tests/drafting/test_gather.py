@@ -57,7 +57,9 @@ def test_query_terms_are_found_inside_unsplit_compounds() -> None:
     assert "breitband" in tokens, "a compound that begins with a term names it"
     assert "ort" not in tokens, "short terms only as whole words: 'Sportverein' is not about 'Ort'"
     assert "glasfaser" not in tokens
-    assert CompoundAwareAnalyzer(WordAnalyzer(), ["sensor"]).analyze("Drei Pegelsensor melden")[-1] == "sensor"
+    assert (
+        CompoundAwareAnalyzer(WordAnalyzer(), ["sensor"]).analyze("Drei Pegelsensor melden")[-1] == "sensor"
+    )
     assert analyzer.idf("breitband") == 1.0 and analyzer.df("breitband") == 1
 
 
@@ -67,7 +69,9 @@ def test_drafting_keeps_neighbouring_chunks_and_three_per_document() -> None:
     diverse = DiverseRetriever(ListRetriever(found))
 
     answers = [p.chunk.chunk_id for p in diverse.retrieve("q", 4)]
-    assert answers == ["strategie::0", "strategie::2", "leitfaden::0", "strategie::1"], "answers skip neighbours"
+    assert answers == ["strategie::0", "strategie::2", "leitfaden::0", "strategie::1"], (
+        "answers skip neighbours"
+    )
 
     retriever = drafting_retriever(diverse, 3)
     assert isinstance(retriever, DraftingRetriever)
@@ -92,7 +96,7 @@ def test_the_agenda_being_written_is_not_a_topic() -> None:
     from assistant.drafting.gather import note_topics
 
     notes = "Bitte einen Entwurf für das Kapitel unserer Digitalen Agenda: Schwerpunkt digitale Teilhabe"
-    assert note_topics(notes) == ["digitale Teilhabe"], "no \"Digitalen\" or \"Agenda\" left as a sub-topic"
+    assert note_topics(notes) == ["digitale Teilhabe"], 'no "Digitalen" or "Agenda" left as a sub-topic'
 
 
 def test_a_found_case_studys_section_on_the_parts_aspect_is_read() -> None:

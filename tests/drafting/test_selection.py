@@ -93,7 +93,9 @@ def test_headings_are_not_statements() -> None:
     assert not is_statement("Begleitung in der Umsetzung", "Begleitung in der Umsetzung")
     assert is_statement("Die Stabsstelle legt dem Stadtrat jährlich einen Bericht vor.", "…")
     # A checklist's question asks what the draft should state; it states nothing itself.
-    assert not is_statement("Ist festgelegt, wer die Beiträge auswertet und bis wann der Bericht erscheint?", "…")
+    assert not is_statement(
+        "Ist festgelegt, wer die Beiträge auswertet und bis wann der Bericht erscheint?", "…"
+    )
 
 
 def test_a_passage_already_cited_needs_a_clearly_better_sentence() -> None:
