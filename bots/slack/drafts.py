@@ -20,7 +20,7 @@ from assistant.errors import AssistantError
 from assistant.types import Answer
 from bots.slack import messages
 from bots.slack.blocks import SlackMessage, feedback_buttons, source_blocks, text_message
-from bots.slack.channel_policy import ChannelPolicy
+from bots.slack.channel_policy import ChannelPolicy, command_access
 from bots.slack.conversation import question_metadata
 from bots.slack.formatting import escape, split_text
 from bots.slack.responder import Placeholder, ThreadResponder, post
@@ -39,20 +39,13 @@ class DraftHandlers:
         self.responder = responder
 
     def on_draft_command(self, command: dict[str, Any], client: WebClient, respond: Any) -> None:
-        text = (command.get("text") or "").strip()
+        from assistant.drafting import parse_request
+
+        opened = command_access(self.policy, command, respond, messages.DRAFT_USAGE)
+        if opened is None:
+            return
+        text, access = opened
         channel, user = command["channel_id"], command["user_id"]
-        if not text:
-            respond(text=messages.DRAFT_USAGE)
-            return
-        access = self.policy.access(channel, user)
-        if access.mentions_only:
-            respond(text=messages.MENTIONS_ONLY)
-            return
-        try:
-            from assistant.drafting import parse_request
-        except ImportError:
-            respond(text=messages.DRAFT_UNAVAILABLE)
-            return
         try:
             request = parse_request(text)
         except (AssistantError, ValueError) as exc:  # the request itself is unclear: say why

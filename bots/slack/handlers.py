@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bots.slack import messages
 from bots.slack.blocks import answer_messages, text_message
-from bots.slack.channel_policy import Access, ChannelPolicy
+from bots.slack.channel_policy import Access, ChannelPolicy, command_access
 from bots.slack.conversation import earlier_questions, question_metadata, question_text, with_context
 from bots.slack.formatting import escape
 from bots.slack.responder import ThreadResponder, post
@@ -93,15 +93,11 @@ class QuestionHandlers:
 
     def on_ask_command(self, command: dict[str, Any], client: WebClient, respond: Any) -> None:
         """``/agenda-frage``: the question is posted in the channel and answered in its thread."""
-        text = (command.get("text") or "").strip()
+        opened = command_access(self.policy, command, respond, messages.ASK_USAGE)
+        if opened is None:
+            return
+        text, access = opened
         channel, user = command["channel_id"], command["user_id"]
-        if not text:
-            respond(text=messages.ASK_USAGE)
-            return
-        access = self.policy.access(channel, user)
-        if access.mentions_only:
-            respond(text=messages.MENTIONS_ONLY)
-            return
         try:
             header = text_message(messages.asked_by(user, escape(text)))
             thread_ts = post(client, channel, None, header, metadata=question_metadata(text))

@@ -30,7 +30,6 @@ DRAFT_USAGE = (
     "`/agenda-entwurf Handlungsfeld Digitale Verwaltung für eine Gemeinde mit 8.000 Einwohnern`"
 )
 MENTIONS_ONLY = "In diesem Kanal antworte ich nur, wenn man mich erwähnt (@Agenda-Assistent)."
-DRAFT_UNAVAILABLE = "Entwürfe sind in dieser Installation noch nicht verfügbar."
 NOT_IN_CHANNEL = "Ich bin nicht Mitglied dieses Kanals; die Antwort sehen nur Sie."
 NOT_IN_CHANNEL_DRAFT = (
     "Ich kann hier keine Dateien posten. Bitte laden Sie mich in den Kanal ein (`/invite @Agenda-Assistent`) "
