@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from assistant.config import Settings
@@ -16,6 +16,12 @@ from assistant.types import Answer, Passage, SearchFilters
 
 if TYPE_CHECKING:
     from assistant.drafting import Draft, DraftRequest
+
+
+EMPTY_INDEX = (
+    "Der Index enthält noch keine Dokumente. Bitte zuerst Dokumente einlesen "
+    "(kommunal-assistant ingest ORDNER oder Upload über die API)."
+)
 
 
 class Assistant:
@@ -55,6 +61,7 @@ class Assistant:
         retrieved = time.perf_counter()
         answer = self.answerer.answer(question, passages)
         self._expand_sources(answer)
+        answer.warnings += self._index_warnings(passages)
         answer.timings["retrieve_ms"] = round((retrieved - started) * 1000, 2)
         answer.timings["total_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return answer
@@ -75,7 +82,15 @@ class Assistant:
         from assistant.drafting import create_drafter
 
         drafter = create_drafter(self.settings, self.index, self.retriever("hybrid", diverse=True))
-        return drafter.draft(request, filters)
+        draft = drafter.draft(request, filters)
+        draft.warnings += self._index_warnings(draft.sources)
+        return draft
+
+    def _index_warnings(self, found: Sequence[object]) -> list[str]:
+        """Tell the reader why nothing was found when the index itself is empty."""
+        if found or self.index.manifest.count_chunks():
+            return []
+        return [EMPTY_INDEX]
 
     def _expand_sources(self, answer: Answer) -> None:
         """Let each cited passage read whole: add neighbouring chunks of the same section."""
