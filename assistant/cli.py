@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -30,6 +31,7 @@ feedback_app = typer.Typer(no_args_is_help=True, help="Rückmeldungen (👍/👎
 app.add_typer(feedback_app, name="feedback")
 
 out = Console()
+R = TypeVar("R")
 err = Console(stderr=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Eine JSON-Ausgabe für Maschinen.")]
@@ -48,14 +50,17 @@ def _emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def exit_code(exc: AssistantError) -> int:
+    """The documented exit code for an error (see the module docstring)."""
+    if isinstance(exc, ConfigError):
+        return EXIT_CONFIG
+    if isinstance(exc, IndexUnavailableError):
+        return EXIT_INDEX
+    return EXIT_FAILED_INPUT
+
+
 def _fail(exc: AssistantError, as_json: bool) -> typer.Exit:
-    code = (
-        EXIT_CONFIG
-        if isinstance(exc, ConfigError)
-        else EXIT_INDEX
-        if isinstance(exc, IndexUnavailableError)
-        else 1
-    )
+    code = exit_code(exc)
     if as_json:
         _emit_json({"error": {"code": exc.code, "message": str(exc)}})
     else:
@@ -177,26 +182,19 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Passagen zu einer Frage suchen, nach Relevanz geordnet."""
-    from assistant.service import Assistant
-
     if (query is None) == (batch is None):
         raise typer.BadParameter("Entweder eine Suchanfrage oder --batch angeben.")
-    settings = get_settings()
-    try:
-        filters = _filters(doc_type, handlungsfeld, municipality, doc_set)
-        questions = _read_batch(batch) if batch else None
-        with _open_index(settings, write=False, purpose="search") as index:
-            assistant = Assistant(index, settings)
-            if questions is not None:
-                for qid, question in questions:
-                    results = [p.to_result() for p in assistant.search(question, k, filters, mode)]
-                    sys.stdout.write(json.dumps({"id": qid, "results": results}, ensure_ascii=False) + "\n")
-                return
-            passages = assistant.search(query or "", k, filters, mode)
-    except AssistantError as exc:
-        raise _fail(exc, as_json) from exc
-    except ValueError as exc:
-        raise _fail(ConfigError(str(exc)), as_json) from exc
+    passages = _each_question(
+        "search",
+        query,
+        batch,
+        (doc_type, handlungsfeld, municipality, doc_set),
+        lambda assistant, text, filters: assistant.search(text, k, filters, mode),
+        lambda passages: {"results": [p.to_result() for p in passages]},
+        as_json,
+    )
+    if passages is None:
+        return
     if as_json:
         _emit_json([p.to_result() for p in passages])
         return
@@ -211,6 +209,38 @@ def search(
         )
         text = c.text if len(c.text) <= 400 else c.text[:400].rsplit(" ", 1)[0] + " …"
         out.print(f"   {text}\n", highlight=False)
+
+
+def _each_question(
+    purpose: str,
+    text: str | None,
+    batch: Path | None,
+    filter_options: tuple[str | None, str | None, str | None, list[str] | None],
+    run: Callable[[Any, str, Any], R],
+    as_line: Callable[[R], dict[str, Any]],
+    as_json: bool,
+) -> R | None:
+    """Run ``run(assistant, question, filters)`` for one question and return its result, or for
+    every line of a ``--batch`` file, printing one JSON line ``{"id", **as_line(result)}`` each
+    and returning None. One process, one index, the model loaded once."""
+    from assistant.service import Assistant
+
+    settings = get_settings()
+    try:
+        filters = _filters(*filter_options)
+        questions = _read_batch(batch) if batch else None
+        with _open_index(settings, write=False, purpose=purpose) as index:
+            assistant = Assistant(index, settings)
+            if questions is None:
+                return run(assistant, text or "", filters)
+            for qid, question in questions:
+                line = {"id": qid, **as_line(run(assistant, question, filters))}
+                sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+            return None
+    except AssistantError as exc:
+        raise _fail(exc, as_json) from exc
+    except ValueError as exc:  # an unknown search mode
+        raise _fail(ConfigError(str(exc)), as_json) from exc
 
 
 def _read_batch(path: Path) -> list[tuple[str, str]]:
@@ -244,25 +274,19 @@ def ask(
     as_json: JsonOpt = False,
 ) -> None:
     """Eine Frage beantworten: kurze Antwort mit nummerierten Quellen, oder ehrlich „nichts gefunden“."""
-    from assistant.service import Assistant
-
     if (question is None) == (batch is None):
         raise typer.BadParameter("Entweder eine Frage oder --batch angeben.")
-    settings = get_settings()
-    try:
-        filters = _filters(doc_type, handlungsfeld, municipality, doc_set)
-        questions = _read_batch(batch) if batch else None
-        with _open_index(settings, write=False, purpose="ask") as index:
-            assistant = Assistant(index, settings)
-            if questions is not None:
-                for qid, text in questions:
-                    answer = assistant.ask(text, filters, k=k)
-                    line = {"id": qid, **answer.model_dump()}
-                    sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
-                return
-            answer = assistant.ask(question or "", filters, k=k)
-    except AssistantError as exc:
-        raise _fail(exc, as_json) from exc
+    answer = _each_question(
+        "ask",
+        question,
+        batch,
+        (doc_type, handlungsfeld, municipality, doc_set),
+        lambda assistant, text, filters: assistant.ask(text, filters, k=k),
+        lambda answer: answer.model_dump(),
+        as_json,
+    )
+    if answer is None:
+        return
     if as_json:
         _emit_json(answer.model_dump())
         return

@@ -21,8 +21,6 @@ from rich.table import Table
 
 EXIT_BELOW_THRESHOLD = 1
 EXIT_USAGE = 2
-EXIT_INDEX = 3
-EXIT_CONFIG = 4
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATASET = REPO_ROOT / "evals" / "datasets" / "dev_de.jsonl"
@@ -172,7 +170,8 @@ def eval_command(
         err.print(f"[red]{exc}[/]")
         raise typer.Exit(EXIT_USAGE) from exc
 
-    from assistant.errors import AssistantError, ConfigError, IndexUnavailableError
+    from assistant.cli import exit_code
+    from assistant.errors import AssistantError
 
     try:
         run = _run(benchmark, embedder, names, k, dataset, limit, corpus, answers)
@@ -181,13 +180,7 @@ def eval_command(
         raise typer.Exit(EXIT_USAGE) from exc
     except AssistantError as exc:
         err.print(f"[bold red]Fehler:[/] {exc}")
-        code = (
-            EXIT_CONFIG
-            if isinstance(exc, ConfigError)
-            else EXIT_INDEX
-            if isinstance(exc, IndexUnavailableError)
-            else 1
-        )
+        code = exit_code(exc)
         raise typer.Exit(code) from exc
 
     from evals.report import write_report
