@@ -22,7 +22,7 @@ def build_retriever(
         return FusionRetriever(
             [LexicalRetriever(index), DenseRetriever(index)], method=method, weights=weights
         )  # type: ignore[arg-type]
-    raise ValueError(f"mode must be one of {', '.join(MODES)}. Currently, the mode is {mode!r}.")
+    raise ValueError(f"Unbekannter Suchmodus {mode!r}. Erlaubt: {', '.join(MODES)}.")
 
 
 __all__ = ["MODES", "DenseRetriever", "FusionRetriever", "LexicalRetriever", "Retriever", "build_retriever"]
