@@ -28,7 +28,7 @@ from assistant.drafting.structure import PartSpec, load_structure
 from assistant.generation.evidence import Analyzer, QueryTerms, ScoredSentence, query_terms, score_sentences
 from assistant.handlungsfelder import HANDLUNGSFELDER
 from assistant.retrieval.base import Retriever
-from assistant.retrieval.diversity import DiverseRetriever, diversify
+from assistant.retrieval.diversity import DiverseRetriever
 from assistant.types import Chunk, Passage, SearchFilters
 
 # Words of a request that say what to do or for whom, not what about; kept out of the queries.
@@ -372,31 +372,19 @@ class CompoundAwareAnalyzer:
         return self.inner.df(token)
 
 
-class DraftingRetriever:
-    """The hybrid retriever with drafting's own diversity step.
-
-    Answers want a few passages from different places, so the answerers' diversity step keeps
-    two passages per document and none next to one already kept. A draft summarises: the next
-    chunk of a long strategy often carries the next measure or goal, and the part's selection
-    already spreads its statements over documents. So drafting keeps up to ``per_document``
-    passages per document and query, neighbours included.
-    """
-
-    def __init__(self, inner: Retriever, *, candidates: int = 30, per_document: int = 3) -> None:
-        self.inner = inner
-        self.candidates = candidates
-        self.per_document = per_document
-        self.name = f"{inner.name}+drafting"
-
-    def retrieve(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
-        found = self.inner.retrieve(query, max(k, self.candidates), filters)
-        return diversify(found, k, per_document=self.per_document, min_gap=1)
-
-
 def drafting_retriever(retriever: Retriever, per_document: int) -> Retriever:
-    """Drafting's retriever: the diversity wrapper's inner retriever with drafting's diversity step."""
+    """Drafting's retriever: the answers' diversity step swapped for drafting's own.
+
+    Answers want a few passages from different places, so their diversity step keeps two
+    passages per document and none next to one already kept. A draft summarises: the next chunk
+    of a long strategy often carries the next measure or goal, and the part's selection already
+    spreads its statements over documents. So drafting keeps up to ``per_document`` passages per
+    document and query, neighbours included.
+    """
     if isinstance(retriever, DiverseRetriever):
-        return DraftingRetriever(retriever.inner, candidates=retriever.candidates, per_document=per_document)
+        return DiverseRetriever(
+            retriever.inner, candidates=retriever.candidates, per_document=per_document, min_gap=1
+        )
     return retriever
 
 

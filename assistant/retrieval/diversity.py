@@ -26,14 +26,16 @@ def diversify(passages: list[Passage], k: int, *, per_document: int = 2, min_gap
 class DiverseRetriever:
     """Wraps a retriever: fetches more candidates, returns a diversified top ``k``."""
 
-    def __init__(self, inner: Retriever, *, candidates: int = 30, per_document: int = 2) -> None:
+    def __init__(
+        self, inner: Retriever, *, candidates: int = 30, per_document: int = 2, min_gap: int = 2
+    ) -> None:
         self.inner = inner
         self.candidates = candidates
         self.per_document = per_document
+        self.min_gap = min_gap
         self.name = f"{inner.name}+diverse"
 
     def retrieve(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
         check_k(k)
-        return diversify(
-            self.inner.retrieve(query, max(k, self.candidates), filters), k, per_document=self.per_document
-        )
+        found = self.inner.retrieve(query, max(k, self.candidates), filters)
+        return diversify(found, k, per_document=self.per_document, min_gap=self.min_gap)

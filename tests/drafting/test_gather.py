@@ -8,7 +8,6 @@ import re
 from assistant.drafting.gather import (
     ASPECT_SECTION,
     CompoundAwareAnalyzer,
-    DraftingRetriever,
     EvidenceGatherer,
     drafting_retriever,
     part_aspect,
@@ -74,7 +73,7 @@ def test_drafting_keeps_neighbouring_chunks_and_three_per_document() -> None:
     )
 
     retriever = drafting_retriever(diverse, 3)
-    assert isinstance(retriever, DraftingRetriever)
+    assert isinstance(retriever, DiverseRetriever) and retriever is not diverse
     drafted = [p.chunk.chunk_id for p in retriever.retrieve("q", 4)]
     assert drafted == ["strategie::0", "strategie::1", "strategie::2", "leitfaden::0"]
     plain = ListRetriever(found)
