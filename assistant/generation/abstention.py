@@ -1,13 +1,20 @@
 """Deciding whether the evidence answers the question at all.
 
 A threshold on the top retrieval score alone separates answerable from unanswerable
-German questions poorly, so the decision combines retrieval similarity with an
-answer-time evidence check: do the best passages and sentences contain the question's
-specific (high-IDF) terms? The combination is a logistic model whose weights and
-threshold are fitted on the team's eval set by ``evals/calibrate_abstention.py`` and
-shipped in ``abstention_model.json`` beside this module (see README: Abstention). Every
-feature is oriented so that more evidence means "more answerable", and the fit keeps the
-weights non-negative: a model may ignore a feature, never reward missing evidence.
+German questions poorly, so the decision has two answer-time evidence checks:
+
+1. The answer slot: a question that asks for a kind of value (a count, an amount, a date,
+   a company, see :mod:`assistant.text.answer_types`) is answered only if some retrieved
+   sentence holds such a value *and* covers the question's terms at least
+   ``slot_threshold`` (IDF-weighted). "Wie viele Fahrgäste hatte der Rufbus?" over
+   passages that describe the Rufbus but give no count is abstained here.
+2. For every question, a logistic model over retrieval similarity and term coverage.
+
+Both thresholds and the weights are fitted on the team's eval set by
+``evals/calibrate_abstention.py`` and shipped in ``abstention_model.json`` beside this
+module (see README: Abstention). Every feature is oriented so that more evidence means
+"more answerable", and the fit keeps the weights non-negative: a model may ignore a
+feature, never reward missing evidence.
 """
 
 from __future__ import annotations
@@ -26,13 +33,17 @@ FEATURES = (
     "rare_term_coverage",
     "dense_top",
     "known_term_share",
-    "answer_type_match",
+    "answer_slot_coverage",
 )
 
 
 @dataclass(frozen=True)
 class AbstentionModel:
-    """p(answerable) = sigmoid(bias + sum(weight * feature)); answer when p >= threshold."""
+    """Abstain when the answer slot is unfilled or p(answerable) < threshold.
+
+    p(answerable) = sigmoid(bias + sum(weight * feature)); the slot is unfilled when
+    ``answer_slot_coverage`` < ``slot_threshold`` (1.0 for questions without a type).
+    """
 
     weights: dict[str, float] = field(
         default_factory=lambda: {
@@ -44,14 +55,18 @@ class AbstentionModel:
     )
     bias: float = -6.0
     threshold: float = 0.5
+    slot_threshold: float = 0.0
     calibrated_on: str = "uncalibrated defaults"
 
     def probability(self, features: dict[str, float]) -> float:
         z = self.bias + sum(w * features.get(name, 0.0) for name, w in self.weights.items())
         return 1.0 / (1.0 + math.exp(-z))
 
+    def slot_unfilled(self, features: dict[str, float]) -> bool:
+        return features.get("answer_slot_coverage", 1.0) < self.slot_threshold
+
     def should_abstain(self, features: dict[str, float]) -> bool:
-        return self.probability(features) < self.threshold
+        return self.slot_unfilled(features) or self.probability(features) < self.threshold
 
     def to_json(self) -> str:
         return json.dumps(
@@ -59,6 +74,7 @@ class AbstentionModel:
                 "weights": self.weights,
                 "bias": self.bias,
                 "threshold": self.threshold,
+                "slot_threshold": self.slot_threshold,
                 "calibrated_on": self.calibrated_on,
             },
             indent=2,
@@ -76,5 +92,6 @@ def load_model(path: Path = MODEL_FILE) -> AbstentionModel:
         weights={k: float(v) for k, v in data["weights"].items()},
         bias=float(data["bias"]),
         threshold=float(data["threshold"]),
+        slot_threshold=float(data.get("slot_threshold", 0.0)),
         calibrated_on=str(data.get("calibrated_on", "")),
     )

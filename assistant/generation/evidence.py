@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
+from assistant.text.answer_types import expected_answer_type
 from assistant.text.sentences import split_sentences
 from assistant.types import Passage
 
@@ -84,17 +85,36 @@ def score_sentences(
     return sorted(out, key=lambda s: (-s.score, s.passage_rank, s.position))
 
 
-_EXPECTS_NUMBER = re.compile(
-    r"\b(wie (viel|viele|hoch|lange|groß|teuer)|was kostet|wann|in welchem jahr|bis wann|wie oft)\b", re.I
-)
-_HAS_NUMBER = re.compile(r"\d")
+def answer_slot_coverage(
+    question: str, terms: QueryTerms, passages: list[Passage], analyzer: Analyzer
+) -> float:
+    """How well the best sentence holding the asked-for kind of value covers the question.
 
-
-def answer_type_match(question: str, sentences: list[str]) -> float:
-    """0 when the question asks for a number or date and none of the best sentences has one."""
-    if not _EXPECTS_NUMBER.search(question):
+    For a question with an expected answer type (:func:`expected_answer_type`: a count, an
+    amount, a date, a company …) this is the highest coverage among the passages' sentences
+    (short ones included: "Wann? 27. Mai 2021", table cells) that hold such a value; 0 when
+    none does. Questions without a type get 1.0: no evidence against.
+    """
+    expected = expected_answer_type(question)
+    if expected is None:
         return 1.0
-    return 1.0 if any(_HAS_NUMBER.search(s) for s in sentences) else 0.0
+    return max(
+        (
+            terms.coverage(set(analyzer.analyze(unit)))
+            for passage in passages
+            for unit in answer_units(passage.chunk.text)
+            if expected.present_in(unit)
+        ),
+        default=0.0,
+    )
+
+
+def missing_value_note(question: str, features: dict[str, float]) -> str:
+    """For an abstention on a typed question whose slot stayed empty: what the sources lack."""
+    expected = expected_answer_type(question)
+    if expected is None or features.get("answer_slot_coverage", 1.0) > 0.0:
+        return ""
+    return f"Die gefundenen Passagen nennen {expected.missing_de} zu dieser Frage."
 
 
 _BULLET = re.compile(r"^\s*(?:[-•*–]|\d{1,2}[.)])\s+")
@@ -142,7 +162,7 @@ def evidence_features(
     unknown = sum(w for t, w in terms.weights.items() if analyzer.df(t) == 0)
     return {
         "known_term_share": 1.0 - (unknown / terms.total if terms.total else 1.0),
-        "answer_type_match": answer_type_match(question, [s.text for s in sentences[:3]]),
+        "answer_slot_coverage": answer_slot_coverage(question, terms, passages[:5], analyzer),
         "best_sentence_coverage": max((s.coverage for s in sentences), default=0.0),
         "top_passage_coverage": terms.coverage(passage_tokens[0]) if passage_tokens else 0.0,
         "top3_coverage": terms.coverage(union),

@@ -16,6 +16,7 @@ from assistant.generation.evidence import (
     Analyzer,
     ScoredSentence,
     evidence_features,
+    missing_value_note,
     query_terms,
     score_sentences,
 )
@@ -54,7 +55,7 @@ class ExtractiveAnswerer:
         sentences = score_sentences(terms, passages, self.analyzer)
         features = evidence_features(question, passages, self.analyzer, terms=terms, sentences=sentences)
         if self.abstention_model.should_abstain(features):
-            answer = abstention(question, self.mode, passages)
+            answer = abstention(question, self.mode, passages, missing_value_note(question, features))
             answer.timings["generate_ms"] = round((time.perf_counter() - started) * 1000, 2)
             return answer
         chosen = self._select(sentences)
