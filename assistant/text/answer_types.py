@@ -4,8 +4,8 @@
 a point in time, "Welche Firma …?" a company. Such a question is only answered by a sentence
 that holds a value of that kind: a passage that talks about the Rufbus but gives no passenger
 count does not answer it, however well its words match. The abstention check uses this as its
-answer-time evidence test (see :mod:`assistant.generation.evidence`), and the extractive
-answerer prefers sentences that hold the asked-for value.
+answer-time evidence test (see :mod:`assistant.generation.evidence`), and an abstention on
+such a question tells the user which kind of value the sources lack.
 
 Deliberately shallow: question-word patterns and value patterns, no parser. Questions without
 a recognised type (``Welche …``, ``Wie …``, ``Warum …``) return ``None`` and are judged by the
