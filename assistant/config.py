@@ -69,6 +69,18 @@ class Settings(BaseSettings):
         description="(lexical, dense) fusion weights. Chosen by evals: on the team set and XQuAD-de "
         "(0.5, 1.0) is at least as good as (1, 1) on every metric (README: Retrieval defaults).",
     )
+    reader_window: int = Field(
+        default=1,
+        ge=0,
+        le=5,
+        description="Neighbouring chunks on each side that search and ask hand over with each hit "
+        "(small-to-big, README: Retrieval defaults); 0 returns the bare chunks.",
+    )
+    reader_window_max_chars: int = Field(
+        default=2000,
+        ge=200,
+        description="Longest reader window; the matched chunk stays whole, its neighbours are shortened.",
+    )
 
     # LLM (OpenAI-compatible)
     llm_base_url: str | None = None

@@ -12,6 +12,7 @@ from assistant.index import Index
 from assistant.retrieval import build_retriever
 from assistant.retrieval.base import Retriever
 from assistant.retrieval.diversity import DiverseRetriever
+from assistant.retrieval.windows import WindowRetriever
 from assistant.types import Answer, Passage, SearchFilters
 
 if TYPE_CHECKING:
@@ -32,11 +33,31 @@ class Assistant:
         self.settings = settings
         self._answerer = answerer
 
-    def retriever(self, mode: str = "hybrid", *, diverse: bool = False) -> Retriever:
-        retriever = build_retriever(
+    def retriever(self, mode: str = "hybrid", *, diverse: bool = False, windows: bool = False) -> Retriever:
+        """The retriever for ``mode``; ``diverse`` adds the diversity step, ``windows`` hands each
+        hit over with ``settings.reader_window`` neighbouring chunks on each side."""
+        retriever: Retriever = build_retriever(
             self.index, mode, method=self.settings.fusion_method, weights=self.settings.fusion_weights
         )
-        return DiverseRetriever(retriever) if diverse else retriever
+        if diverse:
+            retriever = DiverseRetriever(retriever)
+        if windows and self.settings.reader_window:
+            window = self.settings.reader_window
+            retriever = WindowRetriever(
+                retriever,
+                self.index,
+                before=window,
+                after=window,
+                max_chars=self.settings.reader_window_max_chars,
+            )
+        return retriever
+
+    def answer_passages(
+        self, question: str, filters: SearchFilters | None = None, k: int = 5
+    ) -> list[Passage]:
+        """What an answerer reads for ``question``: diversified hybrid hits as windows."""
+        with self.index.snapshot():  # one version of every document across dense + lexical
+            return self.retriever("hybrid", diverse=True, windows=True).retrieve(question, k, filters)
 
     @property
     def answerer(self) -> Answerer:
@@ -51,16 +72,14 @@ class Assistant:
     ) -> list[Passage]:
         """Ranked passages for a query."""
         with self.index.snapshot():  # one version of every document across dense + lexical
-            return self.retriever(mode).retrieve(query, k, filters)
+            return self.retriever(mode, windows=True).retrieve(query, k, filters)
 
     def ask(self, question: str, filters: SearchFilters | None = None, *, k: int = 5) -> Answer:
         """A cited German answer, or an honest abstention."""
         started = time.perf_counter()
-        with self.index.snapshot():
-            passages = self.retriever("hybrid", diverse=True).retrieve(question, k, filters)
+        passages = self.answer_passages(question, filters, k)
         retrieved = time.perf_counter()
         answer = self.answerer.answer(question, passages)
-        self._expand_sources(answer)
         answer.warnings += self._index_warnings(passages)
         answer.timings["retrieve_ms"] = round((retrieved - started) * 1000, 2)
         answer.timings["total_ms"] = round((time.perf_counter() - started) * 1000, 2)
@@ -70,12 +89,8 @@ class Assistant:
         self, question: str, filters: SearchFilters | None = None, *, k: int = 5
     ) -> Iterator[str | Answer]:
         """Text pieces as they come, then the final answer with citations."""
-        with self.index.snapshot():
-            passages = self.retriever("hybrid", diverse=True).retrieve(question, k, filters)
-        for piece in self.answerer.stream(question, passages):
-            if isinstance(piece, Answer):
-                self._expand_sources(piece)
-            yield piece
+        passages = self.answer_passages(question, filters, k)
+        yield from self.answerer.stream(question, passages)
 
     def draft(self, request: DraftRequest, filters: SearchFilters | None = None) -> Draft:
         """A cited draft of one section of a Digitale Agenda (see docs/drafting.md)."""
@@ -91,13 +106,3 @@ class Assistant:
         if found or self.index.manifest.count_chunks():
             return []
         return [EMPTY_INDEX]
-
-    def _expand_sources(self, answer: Answer) -> None:
-        """Let each cited passage read whole: add neighbouring chunks of the same section."""
-        for source in answer.sources:
-            chunks = self.index.manifest.chunks([source.chunk_id])
-            chunk = chunks.get(source.chunk_id)
-            if chunk is None:
-                continue
-            around = [c for c in self.index.neighbours(chunk) if c.section == chunk.section]
-            source.text = "\n\n".join(c.text for c in around)

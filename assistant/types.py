@@ -126,7 +126,10 @@ class Source(BaseModel):
     source: str
     title: str
     doc_type: str
-    text: str = Field(description="The cited passage, expanded with neighbouring chunks where useful.")
+    text: str = Field(
+        description="The cited passage as the answerer read it: the matched chunk with its "
+        "neighbouring chunks (reader window)."
+    )
     location: str = ""
     page: int | None = None
     section: str = ""

@@ -102,7 +102,7 @@ def measure(size: int, questions: list[str], profile: bool) -> dict[str, object]
         clock.wrap(index.manifest, "chunks", "chunk lookup (sqlite)")
         clock.wrap(index.manifest, "get_meta", "generation check (sqlite)")
         clock.wrap(assistant.answerer, "answer", "answer (extractive)")
-        clock.wrap(assistant, "_expand_sources", "expand sources")
+        clock.wrap(index, "neighbours", "reader windows (sqlite)")
 
         search_ms, search_stages = _run(clock, questions, lambda q: assistant.search(q, k=5))
         filtered_ms, filtered_stages = _run(

@@ -15,15 +15,19 @@ import numpy as np
 from assistant.embeddings import Embedder
 from assistant.index import Index
 from assistant.retrieval import Retriever, build_retriever
+from assistant.retrieval.windows import WindowRetriever
 from evals.relevance import RetrievedChunk
 
 BASELINE = "baseline-langchain"
-# name -> (retrieval mode, fusion method); hybrid uses the settings' fusion weights.
-INDEX_CONFIGURATIONS: dict[str, tuple[str, str]] = {
-    "dense": ("dense", "minmax"),
-    "lexical": ("lexical", "minmax"),
-    "hybrid": ("hybrid", "minmax"),
-    "hybrid-rrf": ("hybrid", "rrf"),
+# name -> (retrieval mode, fusion method, reader windows); hybrid uses the settings' fusion
+# weights. "hybrid-window" is what search and ask hand over: each hybrid hit widened by the
+# settings' reader_window neighbouring chunks (assistant/retrieval/windows.py).
+INDEX_CONFIGURATIONS: dict[str, tuple[str, str, bool]] = {
+    "dense": ("dense", "minmax", False),
+    "lexical": ("lexical", "minmax", False),
+    "hybrid": ("hybrid", "minmax", False),
+    "hybrid-rrf": ("hybrid", "rrf", False),
+    "hybrid-window": ("hybrid", "minmax", True),
 }
 ALL_CONFIGURATIONS: tuple[str, ...] = (*INDEX_CONFIGURATIONS, BASELINE)
 DEFAULT_TEAM_CONFIGURATIONS = ALL_CONFIGURATIONS
@@ -69,18 +73,27 @@ def parse_configuration_names(value: str | Sequence[str] | None, default: Sequen
 
 
 def index_configurations(
-    index: Index, names: Sequence[str], weights: tuple[float, float] = (1.0, 1.0)
+    index: Index,
+    names: Sequence[str],
+    weights: tuple[float, float] = (1.0, 1.0),
+    window: int = 1,
+    window_chars: int | None = None,
 ) -> list[Configuration]:
     """Our configurations over ``index`` for the names that are index configurations."""
     configurations: list[Configuration] = []
     for name in names:
         if name not in INDEX_CONFIGURATIONS:
             continue
-        mode, method = INDEX_CONFIGURATIONS[name]
+        mode, method, windows = INDEX_CONFIGURATIONS[name]
         retriever = build_retriever(index, mode, method=method, weights=weights)
         detail = f"{mode}" + (
             f", {method} fusion, weights (lexical, dense) = {weights}" if mode == "hybrid" else ""
         )
+        if windows and window:
+            retriever = WindowRetriever(retriever, index, before=window, after=window, max_chars=window_chars)
+            detail += (
+                f", hits widened by {window} neighbouring chunk(s) on each side, at most {window_chars} chars"
+            )
         configurations.append(RetrieverConfiguration(name, f"Assistant retriever: {detail}", retriever))
     return configurations
 

@@ -208,7 +208,13 @@ def run_team_benchmark(
                 f"{len(unknown)} erwartete Belege nennen eine doc_id, die nicht im Index ist, "
                 f"z. B. {unknown[0]}"
             )
-        configurations = index_configurations(index, configuration_names, weights or settings.fusion_weights)
+        configurations = index_configurations(
+            index,
+            configuration_names,
+            weights or settings.fusion_weights,
+            settings.reader_window,
+            settings.reader_window_max_chars,
+        )
         if BASELINE in configuration_names:
             from evals.baseline_langchain import LangChainTutorialBaseline
 

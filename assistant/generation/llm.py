@@ -100,7 +100,7 @@ class LLMAnswerer:
         *,
         abstention_model: AbstentionModel | None = None,
         max_sources: int = 8,
-        max_source_chars: int = 1500,
+        max_source_chars: int = 2000,
         timeout_s: float | None = None,
         endpoint: str | None = None,
     ) -> None:
@@ -272,7 +272,7 @@ class FallbackAnswerer:
 
 
 def build_messages(
-    question: str, sources: list[Source], max_source_chars: int = 1500, *, with_examples: bool = True
+    question: str, sources: list[Source], max_source_chars: int = 2000, *, with_examples: bool = True
 ) -> Messages:
     """System prompt, the worked examples as earlier turns, then the delimited sources and question.
 

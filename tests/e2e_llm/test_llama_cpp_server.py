@@ -65,7 +65,7 @@ def llm_base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log_path = tmp_path_factory.mktemp("llama") / "server.log"
     command = [
         sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-        "--port", str(port), "--n_ctx", "4096", "--n_threads", "2",
+        "--port", str(port), "--n_ctx", "8192", "--n_threads", "2",
     ]  # fmt: skip
     started = time.perf_counter()
     with log_path.open("wb") as log:

@@ -1,0 +1,122 @@
+"""Small-to-big: rank small chunks, hand the reader each hit with its neighbouring chunks.
+
+Small chunks rank well (one topic each, so the embedding is not diluted) but cut answers
+off: the sentence that answers „Wie kriegen wir die Leute mit ins Boot?“ may stand in the
+paragraph after the one that matched. Each ranked chunk is therefore widened to ``before``
+and ``after`` neighbouring chunks of its document, across section breaks (a neighbour from
+another section brings its heading along). Windows never repeat text: a hit that already
+lies inside a better-ranked window is dropped, and a window leaves out chunks an earlier
+window holds. A window keeps the hit's identity (chunk id, section, page, metadata), so
+citations and filters refer to the chunk that matched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from assistant.retrieval.base import Retriever, check_k
+from assistant.types import Chunk, Passage, SearchFilters
+
+
+class NeighbourSource(Protocol):
+    def neighbours(self, chunk: Chunk, before: int = 1, after: int = 1) -> list[Chunk]: ...
+
+
+def window_text(hit: Chunk, members: Sequence[Chunk], max_chars: int | None = None) -> str:
+    """The members' texts in document order; a member from another section than the one
+    before it (or, for the first, than the hit) starts with that section's heading.
+
+    With ``max_chars`` the hit stays whole and the text before and after it is shortened
+    evenly (cut at a word, marked with "…") so the window fits.
+    """
+    before: list[str] = []
+    after: list[str] = []
+    side = before
+    section = hit.section
+    for i, member in enumerate(members):
+        if member.section and member.section != section and (i > 0 or member.chunk_id != hit.chunk_id):
+            side.append(member.section.split(" > ")[-1])
+        if member.chunk_id == hit.chunk_id:
+            side = after
+        else:
+            side.append(member.text)
+        section = member.section
+    head, tail = "\n\n".join(before), "\n\n".join(after)
+    if max_chars is not None:
+        room = max(0, max_chars - len(hit.text))
+        head_room = max(room // 2, room - len(tail))
+        tail_room = room - min(len(head), head_room)
+        head = _keep_end(head, head_room)
+        tail = _keep_start(tail, tail_room)
+    return "\n\n".join(part for part in (head, hit.text, tail) if part)
+
+
+def _keep_start(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return f"{cut} …" if cut and limit > 0 else ""
+
+
+def _keep_end(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[len(text) - limit :].split(" ", 1)[-1]
+    return f"… {cut}" if cut and limit > 0 else ""
+
+
+def widen(
+    source: NeighbourSource,
+    hits: Sequence[Passage],
+    k: int,
+    *,
+    before: int = 1,
+    after: int = 1,
+    max_chars: int | None = None,
+) -> list[Passage]:
+    """The best ``k`` hits as non-overlapping windows (see module docstring)."""
+    taken: set[str] = set()
+    windows: list[Passage] = []
+    for hit in hits:
+        if len(windows) == k:
+            break
+        if hit.chunk.chunk_id in taken:
+            continue
+        around = source.neighbours(hit.chunk, before=before, after=after) or [hit.chunk]
+        members = [c for c in around if c.chunk_id not in taken or c.chunk_id == hit.chunk.chunk_id]
+        text = window_text(hit.chunk, members, max_chars)
+        whole = max_chars is None or len(text) >= len(window_text(hit.chunk, members))
+        # A neighbour cut short may still come as a hit of its own later.
+        taken.update(c.chunk_id for c in members) if whole else taken.add(hit.chunk.chunk_id)
+        windows.append(
+            Passage(chunk=hit.chunk.model_copy(update={"text": text}), score=hit.score, scores=hit.scores)
+        )
+    return windows
+
+
+class WindowRetriever:
+    """Wraps a retriever: fetches extra hits (some fall inside better windows), returns ``k`` windows."""
+
+    def __init__(
+        self,
+        inner: Retriever,
+        source: NeighbourSource,
+        *,
+        before: int = 1,
+        after: int = 1,
+        max_chars: int | None = None,
+        overfetch: int = 3,
+    ) -> None:
+        self.inner = inner
+        self.source = source
+        self.before = before
+        self.after = after
+        self.max_chars = max_chars
+        self.overfetch = overfetch
+        self.name = f"{inner.name}+window"
+
+    def retrieve(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
+        check_k(k)
+        hits = self.inner.retrieve(query, k * self.overfetch, filters)
+        return widen(self.source, hits, k, before=self.before, after=self.after, max_chars=self.max_chars)
