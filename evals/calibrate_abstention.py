@@ -2,8 +2,9 @@
 
     python -m evals.calibrate_abstention [--dataset evals/datasets/dev_de.jsonl] [--write]
 
-Runs the production retrieval (hybrid, diversified, top 5) for every question against the
-eval index over corpus/ and ../shared/seed-corpus/ (the one ``python -m evals`` builds),
+Runs the production retrieval (``Assistant.answer_passages``: hybrid, diversified, top 5 as
+reader windows) for every question against the eval index over corpus/ and
+../shared/seed-corpus/ (the one ``python -m evals`` builds),
 computes the evidence features the answerers use, and fits the two checks of
 :class:`AbstentionModel` together: for each answer-slot threshold on a grid, a logistic
 regression with non-negative weights (answerable = 1) and the decision threshold that keeps
@@ -36,14 +37,13 @@ def collect(dataset: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
     index, _ = open_team_index(settings, DEFAULT_TEAM_ROOTS)
     with index:
         assistant = Assistant(index, settings)
-        retriever = assistant.retriever("hybrid", diverse=True)
         for line in dataset.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
             case = json.loads(line)
             if case.get("type") == "draft":
                 continue
-            passages = retriever.retrieve(case["question"], 5)
+            passages = assistant.answer_passages(case["question"])
             features = evidence_features(case["question"], passages, index)
             rows.append([features[name] for name in FEATURES])
             labels.append(0 if case.get("unanswerable") else 1)

@@ -92,21 +92,23 @@ def answer_slot_coverage(
 
     For a question with an expected answer type (:func:`expected_answer_type`: a count, an
     amount, a date, a company …) this is the highest coverage among the passages' sentences
-    (short ones included: "Wann? 27. Mai 2021", table cells) that hold such a value; 0 when
-    none does. Questions without a type get 1.0: no evidence against.
+    (short ones included: "Wann? 27. Mai 2021", table cells) that hold such a value, each
+    read together with its document's title and section headings; 0 when none does.
+    Questions without a type get 1.0: no evidence against.
     """
     expected = expected_answer_type(question)
     if expected is None:
         return 1.0
-    return max(
-        (
-            terms.coverage(set(analyzer.analyze(unit)))
-            for passage in passages
-            for unit in answer_units(passage.chunk.text)
-            if expected.present_in(unit)
-        ),
-        default=0.0,
-    )
+    best = 0.0
+    for passage in passages:
+        units = [unit for unit in answer_units(passage.chunk.text) if expected.present_in(unit)]
+        if not units:
+            continue
+        # A document rarely repeats its subject in every sentence: "Seit Juni 2024 arbeiten alle
+        # Arbeitsplätze mit openDesk" answers "seit wann … Kessbach" under a Kessbach title.
+        context = set(analyzer.analyze(f"{passage.chunk.title} {passage.chunk.section}"))
+        best = max(best, *(terms.coverage(context | set(analyzer.analyze(unit))) for unit in units))
+    return best
 
 
 def missing_value_note(question: str, features: dict[str, float]) -> str:

@@ -122,9 +122,10 @@ _ASKS_TIME = re.compile(
 )
 
 
-# The ask itself: the last clause of the question ("Wir hatten einen Angriff – wie schnell …?"),
-# from its start, after an optional preposition ("Bis wann", "Um wie viele", "Mit wie viel").
-_CLAUSE_BREAK = re.compile(r"[.!:;–—]\s+|\s+-\s+")
+# The ask itself: the last clause of the question ("Wir hatten einen Angriff – wie schnell …?",
+# or a thread's follow-up after its first question), from its start, after an optional
+# preposition ("Bis wann", "Um wie viele", "Mit wie viel").
+_CLAUSE_BREAK = re.compile(r"[.!?:;–—]\s+|\s+-\s+")
 _LEAD = re.compile(
     r"^\W*(?:(?:und|aber|also|ok|okay|kurz|frage)\W+)?(?:(?:um|mit|bis|seit|ab|für|von|zu|an|in|auf|nach|bei)\s+)?"
 )

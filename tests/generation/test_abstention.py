@@ -107,3 +107,15 @@ def test_shipped_model_uses_only_known_features():
     shipped = json.loads(load_model().to_json())
     features = evidence_features("Wie viele?", [], LexicalIndex())
     assert set(shipped["weights"]) <= set(features)
+
+
+def test_the_document_title_counts_as_context_of_its_sentences(lexical):
+    # The answer sentence does not repeat the subject its document's title names.
+    titled = RUFBUS_COUNT.model_copy(
+        update={
+            "title": "Rufbus LindFlex: Jahresbilanz",
+            "text": "Im ersten Betriebsjahr fuhren rund 12.400 Fahrgäste mit.",
+        }
+    )
+    untitled = titled.model_copy(update={"title": "Jahresbilanz"})
+    assert slot(COUNT_QUESTION, ranked(titled), lexical) > slot(COUNT_QUESTION, ranked(untitled), lexical)

@@ -32,6 +32,7 @@ from assistant.text.answer_types import (
         ("Wie heißt der Bürgermeister?", PERSON),
         ("Wer ist die Datenschutzbeauftragte des Kreises?", PERSON),
         ("Wie groß ist das Gebiet, das die Gateways abdecken?", QUANTITY),
+        ("Was macht Kessbach mit openDesk? Und seit wann läuft das dort?", TIME),  # a thread's follow-up
         # open questions, and typed side-asks after an open main ask
         ("Welche Handlungsfelder hat die Digitalstrategie?", None),
         ("Wie beteiligen wir die Bürgerinnen und Bürger?", None),
