@@ -50,6 +50,13 @@ class QueryTerms:
         return sum(1 for t, _ in rare if t in tokens) / len(rare)
 
 
+def pinned(analyzer: Analyzer) -> Analyzer:
+    """The analyzer for one answer. An index hands out its current lexical index once, so the
+    hundreds of token look-ups of an answer do not each re-check the index version."""
+    current = getattr(analyzer, "lexical", None)
+    return current() if callable(current) else analyzer
+
+
 def query_terms(question: str, analyzer: Analyzer) -> QueryTerms:
     tokens = analyzer.analyze(question)
     return QueryTerms({t: analyzer.idf(t) for t in dict.fromkeys(tokens)})

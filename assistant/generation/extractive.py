@@ -17,6 +17,7 @@ from assistant.generation.evidence import (
     ScoredSentence,
     evidence_features,
     missing_value_note,
+    pinned,
     query_terms,
     score_sentences,
 )
@@ -51,9 +52,10 @@ class ExtractiveAnswerer:
         started = time.perf_counter()
         if not passages:
             return abstention(question, self.mode, passages, "Keine passenden Passagen gefunden.")
-        terms = query_terms(question, self.analyzer)
-        sentences = score_sentences(terms, passages, self.analyzer)
-        features = evidence_features(question, passages, self.analyzer, terms=terms, sentences=sentences)
+        analyzer = pinned(self.analyzer)
+        terms = query_terms(question, analyzer)
+        sentences = score_sentences(terms, passages, analyzer)
+        features = evidence_features(question, passages, analyzer, terms=terms, sentences=sentences)
         if self.abstention_model.should_abstain(features):
             answer = abstention(question, self.mode, passages, missing_value_note(question, features))
             answer.timings["generate_ms"] = round((time.perf_counter() - started) * 1000, 2)

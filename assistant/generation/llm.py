@@ -27,7 +27,7 @@ from assistant.errors import ConfigError, LLMTimeoutError, LLMUnavailableError
 from assistant.generation.abstention import AbstentionModel, load_model
 from assistant.generation.base import NOTHING_FOUND, Answerer, abstention, new_answer_id, number_sources
 from assistant.generation.citations import OutputSanitizer, check_citations, neutralise_output, urls_in
-from assistant.generation.evidence import Analyzer, evidence_features, missing_value_note
+from assistant.generation.evidence import Analyzer, evidence_features, missing_value_note, pinned
 from assistant.types import Answer, Passage, Source
 
 if TYPE_CHECKING:
@@ -194,7 +194,7 @@ class LLMAnswerer:
     def _evidence_abstention(self, question: str, passages: list[Passage]) -> Answer | None:
         if not passages:
             return abstention(question, self.mode, passages, "Keine passenden Passagen gefunden.")
-        features = evidence_features(question, passages, self.analyzer)
+        features = evidence_features(question, passages, pinned(self.analyzer))
         if self.abstention_model.should_abstain(features):
             return abstention(question, self.mode, passages, missing_value_note(question, features))
         return None

@@ -43,8 +43,9 @@ def words(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=131_072)
 def stem(word: str) -> str:
-    """Snowball German stem of one lower-cased word."""
+    """Snowball German stem of one lower-cased word (memoised: answers stem the same words often)."""
     return _stemmer().stemWord(word)
 
 
@@ -63,11 +64,15 @@ class Decompounder:
 
     def __init__(self, vocabulary: Iterable[str]) -> None:
         self._known = {stem_ for stem_ in vocabulary if len(stem_) >= _MIN_PART - 1}
+        self._split = lru_cache(maxsize=65_536)(self._split_uncached)
 
     def parts(self, word: str) -> list[str]:
         """Stems of the compound's parts, or [] when the word is not a known compound."""
+        return list(self._split(word))
+
+    def _split_uncached(self, word: str) -> tuple[str, ...]:
         if len(word) < _MIN_COMPOUND or "-" in word:
-            return []
+            return ()
         for cut in range(len(word) - _MIN_PART, _MIN_PART - 1, -1):
             head, tail = word[:cut], word[cut:]
             tail_stem = stem(tail)
@@ -81,8 +86,8 @@ class Decompounder:
                     continue
                 head_stem = stem(base)
                 if head_stem in self._known:
-                    return [head_stem, tail_stem]
-        return []
+                    return (head_stem, tail_stem)
+        return ()
 
 
 def lexical_tokens(text: str, decompounder: Decompounder | None = None) -> list[str]:
