@@ -12,6 +12,7 @@ citations and filters refer to the chunk that matched.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -36,7 +37,7 @@ def window_text(hit: Chunk, members: Sequence[Chunk], max_chars: int | None = No
     section = hit.section
     for i, member in enumerate(members):
         if member.section and member.section != section and (i > 0 or member.chunk_id != hit.chunk_id):
-            side.append(member.section.split(" > ")[-1])
+            side.append(_heading(member.section))
         if member.chunk_id == hit.chunk_id:
             side = after
         else:
@@ -50,6 +51,16 @@ def window_text(hit: Chunk, members: Sequence[Chunk], max_chars: int | None = No
         head = _keep_end(head, head_room)
         tail = _keep_start(tail, tail_room)
     return "\n\n".join(part for part in (head, hit.text, tail) if part)
+
+
+# "4. Bewährte Formate", "3.2 Ziele", "IV. Umsetzung": the numbering would read as a list item.
+_NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[IVX]{1,4}\.)\s+")
+
+
+def _heading(section: str) -> str:
+    """The innermost heading of a section path, without its numbering."""
+    leaf = section.split(" > ")[-1]
+    return _NUMBERING.sub("", leaf) or leaf
 
 
 def _keep_start(text: str, limit: int) -> str:

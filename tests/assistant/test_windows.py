@@ -60,14 +60,15 @@ def test_at_most_k_windows():
 
 
 def test_a_neighbour_from_another_section_brings_its_heading():
+    # Without its numbering: "4. Formate" would read as the next item of a list before it.
     chunks = [
         chunk(0, "1 Ziele"),
-        chunk(1, "2 Beteiligung"),
-        chunk(2, "2 Beteiligung"),
-        chunk(3, "3 Umsetzung"),
+        chunk(1, "2. Beteiligung"),
+        chunk(2, "2. Beteiligung"),
+        chunk(3, "3.1 Umsetzung"),
     ]
-    assert window_text(chunks[1], chunks[0:3]) == "1 Ziele\n\nText 0.\n\n2 Beteiligung\n\nText 1.\n\nText 2."
-    assert window_text(chunks[2], chunks[1:4]) == "Text 1.\n\nText 2.\n\n3 Umsetzung\n\nText 3."
+    assert window_text(chunks[1], chunks[0:3]) == "Ziele\n\nText 0.\n\nBeteiligung\n\nText 1.\n\nText 2."
+    assert window_text(chunks[2], chunks[1:4]) == "Text 1.\n\nText 2.\n\nUmsetzung\n\nText 3."
 
 
 @pytest.fixture
