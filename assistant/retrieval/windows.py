@@ -31,6 +31,11 @@ def window_text(hit: Chunk, members: Sequence[Chunk], max_chars: int | None = No
     With ``max_chars`` the hit stays whole and the text before and after it is shortened
     evenly (cut at a word, marked with "…") so the window fits.
     """
+    return _window(hit, members, max_chars)[0]
+
+
+def _window(hit: Chunk, members: Sequence[Chunk], max_chars: int | None) -> tuple[str, bool]:
+    """:func:`window_text`, and whether the neighbours' text stayed whole."""
     before: list[str] = []
     after: list[str] = []
     side = before
@@ -44,13 +49,15 @@ def window_text(hit: Chunk, members: Sequence[Chunk], max_chars: int | None = No
             side.append(member.text)
         section = member.section
     head, tail = "\n\n".join(before), "\n\n".join(after)
+    whole = True
     if max_chars is not None:
         room = max(0, max_chars - len(hit.text))
+        whole = len(head) + len(tail) <= room
         head_room = max(room // 2, room - len(tail))
         tail_room = room - min(len(head), head_room)
         head = _keep_end(head, head_room)
         tail = _keep_start(tail, tail_room)
-    return "\n\n".join(part for part in (head, hit.text, tail) if part)
+    return "\n\n".join(part for part in (head, hit.text, tail) if part), whole
 
 
 # "4. Bewährte Formate", "3.2 Ziele", "IV. Umsetzung": the numbering would read as a list item.
@@ -96,10 +103,11 @@ def widen(
             continue
         around = source.neighbours(hit.chunk, before=before, after=after) or [hit.chunk]
         members = [c for c in around if c.chunk_id not in taken or c.chunk_id == hit.chunk.chunk_id]
-        text = window_text(hit.chunk, members, max_chars)
-        whole = max_chars is None or len(text) >= len(window_text(hit.chunk, members))
-        # A neighbour cut short may still come as a hit of its own later.
-        taken.update(c.chunk_id for c in members) if whole else taken.add(hit.chunk.chunk_id)
+        text, whole = _window(hit.chunk, members, max_chars)
+        if whole:
+            taken.update(c.chunk_id for c in members)
+        else:  # a neighbour cut short may still come as a hit of its own later
+            taken.add(hit.chunk.chunk_id)
         windows.append(
             Passage(chunk=hit.chunk.model_copy(update={"text": text}), score=hit.score, scores=hit.scores)
         )
