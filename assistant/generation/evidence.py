@@ -93,7 +93,11 @@ def score_sentences(
 
 
 def answer_slot_coverage(
-    question: str, terms: QueryTerms, passages: list[Passage], analyzer: Analyzer
+    question: str,
+    terms: QueryTerms,
+    passages: list[Passage],
+    analyzer: Analyzer,
+    analysed: dict[str, frozenset[str]] | None = None,
 ) -> float:
     """How well the best sentence holding the asked-for kind of value covers the question.
 
@@ -101,7 +105,8 @@ def answer_slot_coverage(
     amount, a date, a company …) this is the highest coverage among the passages' sentences
     (short ones included: "Wann? 27. Mai 2021", table cells) that hold such a value, each
     read together with its document's title and section headings; 0 when none does.
-    Questions without a type get 1.0: no evidence against.
+    Questions without a type get 1.0: no evidence against. ``analysed`` maps sentences already
+    analysed (by :func:`score_sentences`) to their tokens, so they are not analysed again.
     """
     expected = expected_answer_type(question)
     if expected is None:
@@ -114,7 +119,9 @@ def answer_slot_coverage(
         # A document rarely repeats its subject in every sentence: "Seit Juni 2024 arbeiten alle
         # Arbeitsplätze mit openDesk" answers "seit wann … Kessbach" under a Kessbach title.
         context = set(analyzer.analyze(f"{passage.chunk.title} {passage.chunk.section}"))
-        best = max(best, *(terms.coverage(context | set(analyzer.analyze(unit))) for unit in units))
+        for unit in units:
+            tokens = analysed[unit] if analysed and unit in analysed else analyzer.analyze(unit)
+            best = max(best, terms.coverage(context | set(tokens)))
     return best
 
 
@@ -171,7 +178,9 @@ def evidence_features(
     unknown = sum(w for t, w in terms.weights.items() if analyzer.df(t) == 0)
     return {
         "known_term_share": 1.0 - (unknown / terms.total if terms.total else 1.0),
-        "answer_slot_coverage": answer_slot_coverage(question, terms, passages[:5], analyzer),
+        "answer_slot_coverage": answer_slot_coverage(
+            question, terms, passages[:5], analyzer, {s.text: s.tokens for s in sentences}
+        ),
         "best_sentence_coverage": max((s.coverage for s in sentences), default=0.0),
         "top_passage_coverage": terms.coverage(passage_tokens[0]) if passage_tokens else 0.0,
         "top3_coverage": terms.coverage(union),
