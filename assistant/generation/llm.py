@@ -118,7 +118,9 @@ class LLMAnswerer:
 
     @classmethod
     def from_settings(cls, settings: Settings, analyzer: Analyzer, **kwargs: Any) -> LLMAnswerer:
-        """An answerer for the server and model named in ``settings``."""
+        """An answerer for the server and model named in ``settings``; each source is cut at the
+        reader-window limit, so the model reads the windows the retriever hands over."""
+        kwargs.setdefault("max_source_chars", settings.reader_window_max_chars)
         return cls(
             create_chat_model(settings),
             analyzer,
