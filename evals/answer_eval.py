@@ -11,6 +11,11 @@ Scored with :mod:`evals.answer_metrics`:
   whose text backs the sentence (token overlap; an LLM judge is not used);
 * source hit rate: of the answered answerable questions, the share citing at least one passage
   that covers an expected piece of evidence (the rule of :mod:`evals.relevance`);
+* answer evidence rate: of the answered answerable questions, the share whose answer text itself
+  (the sentences carrying a citation, grouped by the cited document) covers an expected piece of
+  evidence by the same rule. The source hit rate says the right passage was cited; this says the
+  reader was shown the sentence that answers. An LLM answer that paraphrases freely scores lower
+  here than it deserves: for the LLM path, read it next to citation validity;
 * latency of ``ask`` (p50/p95, milliseconds) on this machine.
 """
 
@@ -21,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from evals.answer_metrics import AbstentionScores, abstention_scores, citation_validity
+from evals.answer_metrics import MARKER, AbstentionScores, abstention_scores, citation_validity
 from evals.dataset import Question
 from evals.relevance import EvidenceMatcher
 
@@ -32,6 +37,7 @@ ANSWER_METRICS: tuple[str, ...] = (
     "abstention_precision",
     "citation_validity",
     "source_hit_rate",
+    "answer_evidence_rate",
 )
 ANSWER_LABELS = {
     "abstain_unanswerable": "Enthaltung bei Unbeantwortbaren",
@@ -39,6 +45,7 @@ ANSWER_LABELS = {
     "abstention_precision": "Präzision der Enthaltung",
     "citation_validity": "Gültige Zitate",
     "source_hit_rate": "Treffer in zitierten Quellen",
+    "answer_evidence_rate": "Beleg im Antworttext",
 }
 
 
@@ -53,6 +60,7 @@ class AnswerEvalResult:
     citation_markers: int
     citation_validity: float
     source_hit_rate: float
+    answer_evidence_rate: float
     latency_ms: dict[str, float]
     details: list[dict[str, Any]] = field(default_factory=list)
 
@@ -66,6 +74,7 @@ class AnswerEvalResult:
             "abstention_precision": a.precision,
             "citation_validity": self.citation_validity,
             "source_hit_rate": self.source_hit_rate,
+            "answer_evidence_rate": self.answer_evidence_rate,
         }
 
     def to_dict(self, with_details: bool = True) -> dict[str, Any]:
@@ -90,6 +99,18 @@ def _cites_expected(question: Question, answer: dict[str, Any]) -> bool:
     return any(m.covered_by(p["doc_id"], p["text"]) for m in matchers for p in passages)
 
 
+def _quotes_expected(question: Question, answer: dict[str, Any]) -> bool:
+    """Whether the answer's cited sentences, joined per cited document, cover expected evidence."""
+    said: dict[str, list[str]] = {}
+    for citation in answer.get("citations") or []:
+        said.setdefault(citation["doc_id"], []).append(MARKER.sub(" ", citation["sentence"]))
+    return any(
+        m.covered_by(doc_id, " ".join(sentences))
+        for m in (EvidenceMatcher(e.doc_id, e.evidence) for e in question.expected)
+        for doc_id, sentences in said.items()
+    )
+
+
 def _percentile(values: Sequence[float], q: float) -> float:
     if not values:
         return 0.0
@@ -101,7 +122,7 @@ def evaluate_answers(assistant: Any, questions: Sequence[Question]) -> AnswerEva
     """Ask every question through ``assistant`` (an :class:`assistant.service.Assistant`) and score."""
     pairs: list[tuple[bool, bool]] = []
     markers = valid = 0
-    hits = answered_answerable = 0
+    hits = quoted = answered_answerable = 0
     latencies: list[float] = []
     details: list[dict[str, Any]] = []
     mode = ""
@@ -114,11 +135,13 @@ def evaluate_answers(assistant: Any, questions: Sequence[Question]) -> AnswerEva
         validity = citation_validity(answer)
         markers += validity.markers
         valid += validity.valid
-        hit = None
+        hit = quotes = None
         if not question.unanswerable and not result.abstained:
             answered_answerable += 1
             hit = _cites_expected(question, answer)
+            quotes = _quotes_expected(question, answer)
             hits += hit
+            quoted += quotes
         details.append(
             {
                 "id": question.id,
@@ -128,6 +151,7 @@ def evaluate_answers(assistant: Any, questions: Sequence[Question]) -> AnswerEva
                 "citation_markers": validity.markers,
                 "citations_valid": validity.valid,
                 "cites_expected": hit,
+                "quotes_expected": quotes,
                 "answer": result.answer[:300],
             }
         )
@@ -139,6 +163,7 @@ def evaluate_answers(assistant: Any, questions: Sequence[Question]) -> AnswerEva
         citation_markers=markers,
         citation_validity=valid / markers if markers else 1.0,
         source_hit_rate=hits / answered_answerable if answered_answerable else 0.0,
+        answer_evidence_rate=quoted / answered_answerable if answered_answerable else 0.0,
         latency_ms={
             "p50": round(statistics.median(latencies), 1) if latencies else 0.0,
             "p95": round(_percentile(latencies, 0.95), 1),

@@ -83,6 +83,9 @@ def test_answer_metrics_on_a_scripted_run():
     assert metrics["citation_validity"] == pytest.approx(1 / 3)
     # both answered answerable questions cite the evidence passage
     assert metrics["source_hit_rate"] == 1.0
+    # but only q1's answer text says what the evidence says (q2 quotes something else)
+    assert metrics["answer_evidence_rate"] == 0.5
+    assert [d["quotes_expected"] for d in result.details] == [True, False, None, None]
     assert [d["abstained"] for d in result.details] == [False, False, True, False]
 
 
