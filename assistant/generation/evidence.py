@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from assistant.text.answer_types import expected_answer_type
+from assistant.text.answer_types import AnswerType, expected_answer_type
 from assistant.text.sentences import split_sentences
 from assistant.types import Passage
 
@@ -151,6 +151,36 @@ def answer_units(text: str, *, max_list_chars: int = 600) -> list[str]:
         units.append(clean)
         collecting = clean.endswith(":")
     return units
+
+
+# A statement ends like one: full stop, colon, semicolon, closing quote or bracket.
+_STATEMENT_END = re.compile(r"[.!:;\"'“”»«)\]]$")
+# A line this short without such an ending is a heading, a label or a caption.
+HEADING_MAX_WORDS = 12
+
+
+def quotable(unit: str, expected: AnswerType | None = None) -> bool:
+    """Whether a unit reads as a statement worth quoting in an answer.
+
+    Not quotable: the source's own questions („Wie gehen Sie das Thema an?“ answers nothing),
+    text cut short by a reader window's length cap („… Digitalstrategie zu erarbeiten.“) and
+    headings („Ergebnisse des Pilotjahres“: short, without a statement's ending). Table rows
+    („Neue Glasfasertrasse | rund 1.450 km“), a lead-in with its list items („… folgende
+    Leistungen: Hundeanmeldung; Bewohnerparkausweis“, see :func:`answer_units`) and a short
+    line holding the kind of value the question asks for (``expected``, e.g. a date for
+    „Wann …?“) are quotable.
+    """
+    text = unit.strip()
+    if not text or text.endswith("?") or text.startswith("…") or text.endswith("…"):
+        return False
+    if (
+        "|" in text
+        or "; " in text
+        or _STATEMENT_END.search(text)
+        or len(text.split()) > HEADING_MAX_WORDS
+    ):
+        return True
+    return expected is not None and expected.present_in(text)
 
 
 def evidence_features(

@@ -19,8 +19,10 @@ from assistant.generation.evidence import (
     missing_value_note,
     pinned,
     query_terms,
+    quotable,
     score_sentences,
 )
+from assistant.text.answer_types import AnswerType, expected_answer_type
 from assistant.types import Answer, Citation, Passage, Source
 
 LABEL = "Aus den Quellen zusammengestellt (wörtliche Auszüge):"
@@ -60,7 +62,7 @@ class ExtractiveAnswerer:
             answer = abstention(question, self.mode, passages, missing_value_note(question, features))
             answer.timings["generate_ms"] = round((time.perf_counter() - started) * 1000, 2)
             return answer
-        chosen = self._select(sentences)
+        chosen = self._select(sentences, expected_answer_type(question))
         if not chosen:
             return abstention(question, self.mode, passages, "Keine Aussage in den Passagen passt zur Frage.")
         answer = compose(question, passages, chosen)
@@ -72,9 +74,10 @@ class ExtractiveAnswerer:
         yield from answer.answer.splitlines(keepends=True)
         yield answer
 
-    def _select(self, sentences: list[ScoredSentence]) -> list[ScoredSentence]:
+    def _select(self, sentences: list[ScoredSentence], expected: AnswerType | None) -> list[ScoredSentence]:
         return select_sentences(
             sentences,
+            expected=expected,
             max_sentences=self.max_sentences,
             max_chars=self.max_chars,
             per_passage=self.per_passage,
@@ -89,12 +92,15 @@ def select_sentences(
     per_passage: int,
     min_share_of_best: float = 0.5,
     exclude: list[ScoredSentence] | None = None,
+    expected: AnswerType | None = None,
 ) -> list[ScoredSentence]:
-    """Best-first choice of sentences (ranked by :func:`score_sentences`): caps, no near-duplicates.
+    """Best-first choice of quotable sentences (ranked by :func:`score_sentences`): caps, no
+    near-duplicates, no headings, questions or cut-off text (:func:`quotable`).
 
-    ``exclude`` are sentences chosen elsewhere (e.g. in other parts of a draft) that the choice
-    must not repeat. Shared by the extractive answerer and extractive drafting.
+    ``exclude`` are sentences chosen elsewhere that the choice must not repeat; ``expected``
+    is the kind of value the question asks for, which keeps short lines holding one quotable.
     """
+    sentences = [s for s in sentences if quotable(s.text, expected)]
     chosen: list[ScoredSentence] = []
     used_chars = 0
     best = sentences[0].score if sentences else 0.0
