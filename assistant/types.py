@@ -27,6 +27,10 @@ class Chunk(BaseModel):
     doc_type: str = "other"
     section: str = Field(default="", description="Heading path, joined with ' > '.")
     page: int | None = None
+    page_end: int | None = Field(
+        default=None,
+        description="Last page a reader window's text reaches, when it runs past ``page``.",
+    )
     position: int = Field(default=0, description="Ordinal of the chunk in its document.")
     municipality: str | None = None
     date: str | None = None
@@ -43,7 +47,8 @@ class Chunk(BaseModel):
         """Human-readable location: page and/or section."""
         parts = []
         if self.page is not None:
-            parts.append(f"S. {self.page}")
+            pages = f"{self.page}–{self.page_end}" if self.page_end and self.page_end > self.page else self.page
+            parts.append(f"S. {pages}")
         if self.section:
             parts.append(self.section)
         return ", ".join(parts)
@@ -68,6 +73,7 @@ class Passage(BaseModel):
             "score": round(self.score, 6),
             "scores": {k: round(v, 6) for k, v in self.scores.items()},
             "page": c.page,
+            "page_end": c.page_end,
             "section": c.section,
             "location": c.location,
             "doc_type": c.doc_type,
@@ -132,6 +138,7 @@ class Source(BaseModel):
     )
     location: str = ""
     page: int | None = None
+    page_end: int | None = None
     section: str = ""
     url: str | None = None
 
@@ -147,6 +154,7 @@ class Source(BaseModel):
             text=text if text is not None else chunk.text,
             location=chunk.location,
             page=chunk.page,
+            page_end=chunk.page_end,
             section=chunk.section,
             url=chunk.url,
         )

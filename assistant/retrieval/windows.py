@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from assistant.retrieval.base import Retriever, check_k
+from assistant.text.sentences import split_sentences
 from assistant.types import Chunk, Passage, SearchFilters
 
 
@@ -29,7 +30,8 @@ def window_text(hit: Chunk, members: Sequence[Chunk], max_chars: int | None = No
     before it (or, for the first, than the hit) starts with that section's heading.
 
     With ``max_chars`` the hit stays whole and the text before and after it is shortened
-    evenly (cut at a word, marked with "…") so the window fits.
+    evenly so the window fits: to whole sentences, with :data:`OMISSION` where text was
+    left out, or, when not even one sentence fits, at a word, marked with "…".
     """
     return _window(hit, members, max_chars)[0]
 
@@ -70,18 +72,63 @@ def _heading(section: str) -> str:
     return _NUMBERING.sub("", leaf) or leaf
 
 
+# Marks text a window's length cap left out, on a line of its own (the German quoting
+# convention); within a cut-off word run the mark is "…".
+OMISSION = "[…]"
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of ``text``."""
+    spans, position = [], 0
+    for sentence in split_sentences(text):
+        start = text.find(sentence, position)
+        if start < 0:  # not found verbatim: no sentence cuts for this text
+            return []
+        position = start + len(sentence)
+        spans.append((start, position))
+    return spans
+
+
 def _keep_start(text: str, limit: int) -> str:
+    """The start of ``text`` within ``limit``: whole sentences where one fits, else words."""
     if len(text) <= limit:
         return text
+    ends = [end for _, end in _sentence_spans(text) if end + len(OMISSION) + 2 <= limit]
+    if ends:
+        return f"{text[: ends[-1]]}\n\n{OMISSION}"
     cut = text[:limit].rsplit(" ", 1)[0]
     return f"{cut} …" if cut and limit > 0 else ""
 
 
 def _keep_end(text: str, limit: int) -> str:
+    """The end of ``text`` within ``limit``: whole sentences where one fits, else words."""
     if len(text) <= limit:
         return text
+    starts = [start for start, _ in _sentence_spans(text) if len(text) - start + len(OMISSION) + 2 <= limit]
+    if starts:
+        return f"{OMISSION}\n\n{text[starts[0] :]}"
     cut = text[len(text) - limit :].split(" ", 1)[-1]
     return f"… {cut}" if cut and limit > 0 else ""
+
+
+def _page_span(hit: Chunk, members: Sequence[Chunk], text: str) -> dict[str, int | None]:
+    """First and last page of the members whose text the window shows, so a citation of a
+    sentence from a neighbour on the next page still points the reader to the right pages."""
+    shown = [
+        m.page
+        for m in members
+        if m.page is not None and (m.chunk_id == hit.chunk_id or _shows(text, m.text))
+    ]
+    if not shown:
+        return {}
+    first, last = min(shown), max(shown)
+    return {"page": first, "page_end": last if last > first else None}
+
+
+def _shows(window: str, text: str, probe: int = 60) -> bool:
+    """Whether some of ``text`` survived into ``window`` (its start or its end)."""
+    text = text.strip()
+    return text[:probe] in window or text[-probe:] in window
 
 
 def widen(
@@ -109,7 +156,11 @@ def widen(
         else:  # a neighbour cut short may still come as a hit of its own later
             taken.add(hit.chunk.chunk_id)
         windows.append(
-            Passage(chunk=hit.chunk.model_copy(update={"text": text}), score=hit.score, scores=hit.scores)
+            Passage(
+                chunk=hit.chunk.model_copy(update={"text": text, **_page_span(hit.chunk, members, text)}),
+                score=hit.score,
+                scores=hit.scores,
+            )
         )
     return windows
 

@@ -112,3 +112,44 @@ def test_a_long_window_keeps_the_hit_whole_and_shortens_its_neighbours():
     assert "Der Treffer." in text
     assert len(text) <= 300 + 10  # the two "…" marks and paragraph breaks
     assert text.startswith("… Wort") and text.endswith("Wort …")
+
+
+def test_a_long_window_cuts_its_neighbours_at_sentence_ends():
+    before = " ".join(f"Satz {i} vor dem Treffer steht hier." for i in range(40))
+    after = " ".join(f"Satz {i} nach dem Treffer steht hier." for i in range(40))
+    chunks = [
+        c.model_copy(update={"text": t})
+        for c, t in zip([chunk(0), chunk(1), chunk(2)], [before, "Der Treffer.", after], strict=True)
+    ]
+    text = window_text(chunks[1], chunks, max_chars=400)
+    assert len(text) <= 400
+    head, tail = text.split("Der Treffer.")
+    # Whole sentences only: the kept text before the hit starts with a sentence, the kept
+    # text after it ends with one, and the omission is marked on a line of its own.
+    assert head.startswith("[…]\n\nSatz ") and head.rstrip().endswith("Satz 39 vor dem Treffer steht hier.")
+    assert tail.lstrip().startswith("Satz 0 nach dem Treffer") and tail.endswith("steht hier.\n\n[…]")
+    assert "…" not in text.replace("[…]", "")
+
+
+def test_a_window_cites_the_pages_its_text_reaches():
+    pages = Document(
+        [
+            chunk(i).model_copy(update={"page": page, "text": f"Seite {page}, Absatz {i}, mit genug Text darin."})
+            for i, page in enumerate([1, 2, 2, 3, 5])
+        ]
+    )
+    first, second = widen(pages, hits(pages, 2, 4), 2)
+    assert (first.chunk.page, first.chunk.page_end, first.chunk.location) == (2, 3, "S. 2–3, Digitalstrategie > 1 Ziele")
+    # Only the hit's page when its window adds nothing from another page (chunk 3 is taken).
+    assert (second.chunk.page, second.chunk.page_end) == (5, None)
+    assert second.chunk.location.startswith("S. 5,")
+
+
+def test_a_neighbour_cut_away_by_the_cap_adds_no_page():
+    members = [
+        chunk(0).model_copy(update={"page": 1, "text": "Erster Satz auf Seite eins. " * 30}),
+        chunk(1).model_copy(update={"page": 2, "text": "Der Treffer auf Seite zwei."}),
+    ]
+    (window,) = widen(Document(members), hits(Document(members), 1), 1, max_chars=40)
+    assert "Erster Satz auf Seite eins. Erster" not in window.chunk.text  # at most a cut-off word run
+    assert (window.chunk.page, window.chunk.page_end) == (2, None)
