@@ -47,7 +47,9 @@ class Chunk(BaseModel):
         """Human-readable location: page and/or section."""
         parts = []
         if self.page is not None:
-            pages = f"{self.page}–{self.page_end}" if self.page_end and self.page_end > self.page else self.page
+            pages = (
+                f"{self.page}–{self.page_end}" if self.page_end and self.page_end > self.page else self.page
+            )
             parts.append(f"S. {pages}")
         if self.section:
             parts.append(self.section)

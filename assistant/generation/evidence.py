@@ -173,12 +173,7 @@ def quotable(unit: str, expected: AnswerType | None = None) -> bool:
     text = unit.strip()
     if not text or text.endswith("?") or text.startswith("…") or text.endswith("…"):
         return False
-    if (
-        "|" in text
-        or "; " in text
-        or _STATEMENT_END.search(text)
-        or len(text.split()) > HEADING_MAX_WORDS
-    ):
+    if "|" in text or "; " in text or _STATEMENT_END.search(text) or len(text.split()) > HEADING_MAX_WORDS:
         return True
     return expected is not None and expected.present_in(text)
 

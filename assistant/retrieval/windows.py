@@ -115,9 +115,7 @@ def _page_span(hit: Chunk, members: Sequence[Chunk], text: str) -> dict[str, int
     """First and last page of the members whose text the window shows, so a citation of a
     sentence from a neighbour on the next page still points the reader to the right pages."""
     shown = [
-        m.page
-        for m in members
-        if m.page is not None and (m.chunk_id == hit.chunk_id or _shows(text, m.text))
+        m.page for m in members if m.page is not None and (m.chunk_id == hit.chunk_id or _shows(text, m.text))
     ]
     if not shown:
         return {}

@@ -134,12 +134,18 @@ def test_a_long_window_cuts_its_neighbours_at_sentence_ends():
 def test_a_window_cites_the_pages_its_text_reaches():
     pages = Document(
         [
-            chunk(i).model_copy(update={"page": page, "text": f"Seite {page}, Absatz {i}, mit genug Text darin."})
+            chunk(i).model_copy(
+                update={"page": page, "text": f"Seite {page}, Absatz {i}, mit genug Text darin."}
+            )
             for i, page in enumerate([1, 2, 2, 3, 5])
         ]
     )
     first, second = widen(pages, hits(pages, 2, 4), 2)
-    assert (first.chunk.page, first.chunk.page_end, first.chunk.location) == (2, 3, "S. 2–3, Digitalstrategie > 1 Ziele")
+    assert (first.chunk.page, first.chunk.page_end, first.chunk.location) == (
+        2,
+        3,
+        "S. 2–3, Digitalstrategie > 1 Ziele",
+    )
     # Only the hit's page when its window adds nothing from another page (chunk 3 is taken).
     assert (second.chunk.page, second.chunk.page_end) == (5, None)
     assert second.chunk.location.startswith("S. 5,")
