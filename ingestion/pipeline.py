@@ -28,11 +28,12 @@ from ingestion.loaders import check_file, load_document
 from ingestion.loaders.metadata import find_sidecar
 from ingestion.report import FileResult, IngestReport
 from ingestion.tagging import tag_handlungsfelder
+from ingestion.titles import fallback_title
 
 log = logging.getLogger(__name__)
 
 # Bump when loading, cleaning or chunking changes in a way that changes chunks.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: readable titles for machine-made file names (ingestion/titles.py)
 
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -148,7 +149,7 @@ class Ingestor:
         meta = doc.metadata
         source = item.source
         doc_id = str(meta.get("id") or doc_id_for(source))
-        title = str(meta.get("title") or doc.title or Path(source).stem.replace("_", " ").replace("-", " "))
+        title = str(meta.get("title") or doc.title or fallback_title(doc, source))
         title = (
             title if len(title) <= 160 else title[:157].rsplit(" ", 1)[0] + " …"
         )  # it rides in every chunk

@@ -79,6 +79,15 @@ def test_seed_chunks_carry_metadata_and_vectors(seed_ingest):
 
 
 @needs_seed
+def test_seed_texts_named_by_hash_get_readable_titles(seed_ingest):
+    _, _, chunks, _ = seed_ingest
+    titles = {c.doc_id: c.title for c in chunks}
+    # No title line: the first heading stands in for "002 40833ed0cf7b4e64".
+    assert titles["002_40833ed0cf7b4e64"] == "Zwei Grundsatzfragen: Ausgangspunkt und Betrachtungsweise"
+    assert all(doc_id.split("_")[1][:8] not in title for doc_id, title in titles.items())
+
+
+@needs_seed
 def test_second_ingest_of_unchanged_corpus_computes_no_embeddings(seed_ingest, embedder):
     settings, _, chunks, _ = seed_ingest
     report, again, _ = run(settings, embedder, SEED)
