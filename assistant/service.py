@@ -37,7 +37,11 @@ class Assistant:
         """The retriever for ``mode``; ``diverse`` adds the diversity step, ``windows`` hands each
         hit over with ``settings.reader_window`` neighbouring chunks on each side."""
         retriever: Retriever = build_retriever(
-            self.index, mode, method=self.settings.fusion_method, weights=self.settings.fusion_weights
+            self.index,
+            mode,
+            method=self.settings.fusion_method,
+            weights=self.settings.fusion_weights,
+            sparse_weight=self.settings.sparse_weight,
         )
         if diverse:
             retriever = DiverseRetriever(retriever)

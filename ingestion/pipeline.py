@@ -94,6 +94,10 @@ class Ingestor:
                 report.chunks_written += result.chunks
         if prune:
             report.files.extend(self._prune(roots))
+        # An index built before latent terms (or with them off) gets them for unchanged files too.
+        report.latent_terms_backfilled = self.index.sparse_chunks(list(self.index.manifest.all_chunks()))
+        if report.latent_terms_backfilled:
+            log.info("latent terms computed for %d existing chunks", report.latent_terms_backfilled)
         self.index.lexical()  # rebuild and persist the lexical index for the new generation
         report.seconds = round(time.perf_counter() - started, 3)
         return report

@@ -29,6 +29,9 @@ class IngestReport(BaseModel):
     seconds: float = 0.0
     embeddings_computed: int = 0
     chunks_written: int = 0
+    latent_terms_backfilled: int = Field(
+        default=0, description="Existing chunks that got their latent-term vectors in this run."
+    )
     reconciled: dict[str, int] = Field(default_factory=dict)
 
     def count(self, status: FileStatus) -> int:

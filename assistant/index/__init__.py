@@ -22,6 +22,7 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.embeddings import Embedder
+from assistant.embeddings.sparse import SparseEncoder, SparseVector, sparse_encoder
 from assistant.index.chroma_store import ChromaStore
 from assistant.index.lexical import LexicalIndex
 from assistant.index.lock import IndexLock
@@ -80,6 +81,10 @@ class Index:
             raise
         self._lexical: LexicalIndex | None = None
         self.embeddings_computed = 0
+        self.sparse_computed = 0
+        # Latent terms (assistant/embeddings/sparse.py): computed at ingest when the backend
+        # has them and the settings use them; every visible chunk then has a vector.
+        self.sparse: SparseEncoder | None = sparse_encoder(embedder) if settings.sparse_weight > 0 else None
 
     def close(self) -> None:
         if getattr(self, "chroma", None) is not None:
@@ -115,10 +120,37 @@ class Index:
             self.embeddings_computed += len(todo)
         return np.stack([cached[h] for h in hashes])
 
+    def sparse_chunks(self, chunks: list[Chunk]) -> int:
+        """Compute and cache the latent-term vectors the chunks lack; returns how many."""
+        if self.sparse is None or not chunks:
+            return 0
+        texts = {text_hash(t): t for t in (c.embedding_text() for c in chunks)}
+        cached = self.manifest.cached_sparse(self.sparse.sparse_name, list(texts))
+        todo = sorted((h, t) for h, t in texts.items() if h not in cached)
+        if todo:
+            vectors = self.sparse.sparse_documents([t for _, t in todo])
+            self.manifest.store_sparse(
+                self.sparse.sparse_name, {h: v for (h, _), v in zip(todo, vectors, strict=True)}
+            )
+            self.sparse_computed += len(todo)
+        return len(todo)
+
+    def latent_vectors(self, chunks: list[Chunk]) -> dict[str, SparseVector] | None:
+        """Latent-term vectors by chunk id, or None when the index lacks one of them (built
+        before latent terms, or with them switched off): a partial score would be unfair."""
+        if self.sparse is None:
+            return None
+        hashes = {c.chunk_id: text_hash(c.embedding_text()) for c in chunks}
+        cached = self.manifest.cached_sparse(self.sparse.sparse_name, list(set(hashes.values())))
+        if len(cached) < len(set(hashes.values())):
+            return None
+        return {cid: cached[h] for cid, h in hashes.items()}
+
     def write_document(self, record: DocumentRecord, chunks: list[Chunk]) -> None:
         """Replace a document's chunks atomically as far as searches can tell."""
         self.manifest.stage_chunks(chunks)
         vectors = self.embed_chunks(chunks)
+        self.sparse_chunks(chunks)
         self.chroma.upsert(chunks, vectors)
         old = self.manifest.commit_document(record, chunks)
         if old:

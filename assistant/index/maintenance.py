@@ -33,6 +33,7 @@ class IndexCounts:
     lexical_generation: int | None
     generation: int
     cached_embeddings: int  # visible chunks whose vector is in the embedding cache
+    missing_latent_terms: int | None = None  # distinct chunk texts without latent terms; None: unused
 
     @classmethod
     def of(cls, index: Index) -> IndexCounts:
@@ -42,8 +43,12 @@ class IndexCounts:
             chunks = list(manifest.all_chunks())
             generation = manifest.generation
             staged = manifest.count_staged()
-            cached = manifest.count_cached_embeddings(
-                index.embedder.name, (text_hash(c.embedding_text()) for c in chunks)
+            hashes = [text_hash(c.embedding_text()) for c in chunks]
+            cached = manifest.count_cached_embeddings(index.embedder.name, hashes)
+            latent = (
+                len(set(hashes)) - manifest.count_cached_embeddings(index.sparse.sparse_name, hashes)
+                if index.sparse
+                else None
             )
         lexical = LexicalIndex.load(index.lexical_dir)
         return cls(
@@ -56,6 +61,7 @@ class IndexCounts:
             lexical_generation=None if lexical is None else lexical.generation,
             generation=generation,
             cached_embeddings=cached,
+            missing_latent_terms=latent,
         )
 
 
@@ -90,6 +96,11 @@ class VerifyReport:
                 "Der Stichwortindex (BM25) passt nicht zum Manifest "
                 f"({self.counts.lexical_chunks} statt {self.counts.chunks} Abschnitte, "
                 f"Stand {self.counts.lexical_generation} statt {self.counts.generation})."
+            )
+        if self.counts.missing_latent_terms:
+            out.append(
+                f"{self.counts.missing_latent_terms} Abschnitte haben keine latenten Terme (die Suche nutzt "
+                "sie dann gar nicht); --repair oder das nächste Einlesen berechnet sie."
             )
         if self.counts.staged_chunks:
             out.append(
@@ -143,6 +154,7 @@ class RepairReport:
     vectors_restored: int = 0
     vectors_written: int = 0
     embeddings_computed: int = 0
+    latent_terms_computed: int = 0
     lexical_rebuilt: bool = False
     incomplete_documents: list[str] = field(default_factory=list)
 
@@ -157,6 +169,7 @@ def repair_index(index: Index) -> RepairReport:
         orphans_deleted=reconciled.orphans_deleted,
         vectors_restored=reconciled.vectors_restored,
         embeddings_computed=index.embeddings_computed - before,
+        latent_terms_computed=index.sparse_chunks(list(index.manifest.all_chunks())),
         lexical_rebuilt=True,
     )
     report.incomplete_documents = verify_index(index).incomplete_documents
@@ -176,6 +189,7 @@ def rebuild_index(index: Index) -> RepairReport:
         batch = list(index.manifest.chunks(ids[start : start + UPSERT_BATCH]).values())
         index.chroma.upsert(batch, index.embed_chunks(batch))  # cache first, embeds only what is missing
         report.vectors_written += len(batch)
+    report.latent_terms_computed = index.sparse_chunks(list(index.manifest.all_chunks()))
     index.rebuild_lexical()
     report.lexical_rebuilt = True
     report.embeddings_computed = index.embeddings_computed - before

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.embeddings.sparse import SparseVector
 from assistant.types import Chunk, DocumentRecord
 
 _SCHEMA = """
@@ -319,6 +320,26 @@ class Manifest:
             db.executemany(
                 "INSERT OR REPLACE INTO embeddings(model, text_hash, vector) VALUES (?, ?, ?)",
                 [(model, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in vectors.items()],
+            )
+
+    # --- sparse "latent terms" cache (same table, own model key) ------------------
+    def cached_sparse(self, model: str, hashes: list[str]) -> dict[str, SparseVector]:
+        out: dict[str, SparseVector] = {}
+        for start in range(0, len(hashes), 500):
+            part = hashes[start : start + 500]
+            marks = ",".join("?" * len(part))
+            rows = self._read.execute(
+                f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({marks})",
+                [model, *part],
+            )
+            out.update({h: SparseVector.from_bytes(blob) for h, blob in rows})
+        return out
+
+    def store_sparse(self, model: str, vectors: dict[str, SparseVector]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO embeddings(model, text_hash, vector) VALUES (?, ?, ?)",
+                [(model, h, v.to_bytes()) for h, v in vectors.items()],
             )
 
     def now(self) -> str:

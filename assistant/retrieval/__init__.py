@@ -5,23 +5,37 @@ from __future__ import annotations
 from assistant.index import Index
 from assistant.retrieval.base import Retriever
 from assistant.retrieval.fusion import FusionRetriever
+from assistant.retrieval.latent_terms import LatentTermScorer
 from assistant.retrieval.stores import DenseRetriever, LexicalRetriever
 
 MODES = ("hybrid", "dense", "lexical")
 
 
 def build_retriever(
-    index: Index, mode: str = "hybrid", *, method: str = "minmax", weights: tuple[float, float] = (1.0, 1.0)
+    index: Index,
+    mode: str = "hybrid",
+    *,
+    method: str = "minmax",
+    weights: tuple[float, float] = (1.0, 1.0),
+    sparse_weight: float = 0.0,
 ) -> Retriever:
-    """The retriever for a mode name, as the CLI, API and evals use it."""
+    """The retriever for a mode name, as the CLI, API and evals use it.
+
+    Hybrid fuses lexical and dense rankings (``weights``), plus the latent-term scores of
+    their candidates with ``sparse_weight`` when that is positive and the index has them.
+    """
     if mode == "dense":
         return DenseRetriever(index)
     if mode == "lexical":
         return LexicalRetriever(index)
     if mode == "hybrid":
+        scorers = [LatentTermScorer(index)] if sparse_weight > 0 and index.sparse is not None else []
         return FusionRetriever(
-            [LexicalRetriever(index), DenseRetriever(index)], method=method, weights=weights
-        )  # type: ignore[arg-type]
+            [LexicalRetriever(index), DenseRetriever(index)],  # type: ignore[list-item]
+            method=method,  # type: ignore[arg-type]
+            weights=[*weights, *([sparse_weight] if scorers else [])],
+            scorers=scorers,
+        )
     raise ValueError(f"Unbekannter Suchmodus {mode!r}. Erlaubt: {', '.join(MODES)}.")
 
 

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from concurrent.futures import Future
+from typing import Any, Literal, Protocol
 
 from assistant.retrieval.base import Retriever, check_k
 from assistant.types import Passage, SearchFilters
 
 FusionMethod = Literal["rrf", "minmax"]
+
+
+class CandidateScorer(Protocol):
+    """A second opinion on the retrievers' candidates (e.g. latent terms): started with the
+    query before the retrievers search, asked to rank their candidates afterwards."""
+
+    name: str
+
+    def start(self, query: str) -> Future[Any]: ...
+
+    def rank(self, query: Future[Any], candidates: list[Passage]) -> list[Passage]: ...
 
 
 def reciprocal_rank_fusion(
@@ -50,7 +62,8 @@ def _combine(rankings: Sequence[list[Passage]], contributions: Sequence[list[flo
 
 
 class FusionRetriever:
-    """Runs each retriever for ``depth`` candidates and fuses their rankings."""
+    """Runs each retriever for ``depth`` candidates, lets each scorer rank those candidates,
+    and fuses all rankings; ``weights`` has one value per retriever, then one per scorer."""
 
     def __init__(
         self,
@@ -60,14 +73,17 @@ class FusionRetriever:
         weights: Sequence[float] | None = None,
         depth: int = 50,
         name: str = "hybrid",
+        scorers: Sequence[CandidateScorer] = (),
     ) -> None:
         if not retrievers:
             raise ValueError("FusionRetriever needs at least one retriever.")
         self.retrievers = list(retrievers)
-        self.weights = list(weights) if weights is not None else [1.0] * len(self.retrievers)
-        if len(self.weights) != len(self.retrievers):
+        self.scorers = list(scorers)
+        stages = len(self.retrievers) + len(self.scorers)
+        self.weights = list(weights) if weights is not None else [1.0] * stages
+        if len(self.weights) != stages:
             raise ValueError(
-                f"weights must have one value per retriever ({len(self.retrievers)}). "
+                f"weights must have one value per retriever and scorer ({stages}). "
                 f"Currently {len(self.weights)}."
             )
         if method not in ("rrf", "minmax"):
@@ -79,7 +95,11 @@ class FusionRetriever:
     def retrieve(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
         check_k(k)
         depth = max(self.depth, k)
+        started = [scorer.start(query) for scorer in self.scorers]  # runs while the retrievers search
         rankings = [r.retrieve(query, depth, filters) for r in self.retrievers]
+        if self.scorers:
+            candidates = list({p.chunk.chunk_id: p for ranking in rankings for p in ranking}.values())
+            rankings += [s.rank(q, candidates) for s, q in zip(self.scorers, started, strict=True)]
         if self.method == "rrf":
             fused = reciprocal_rank_fusion(rankings, self.weights)
         else:
