@@ -13,25 +13,34 @@ from typing import Protocol
 import numpy as np
 
 from assistant.embeddings import Embedder
+from assistant.embeddings.sparse import SparseVector
 from assistant.index import Index
 from assistant.retrieval import Retriever, build_retriever
 from assistant.retrieval.windows import WindowRetriever
 from evals.relevance import RetrievedChunk
 
 BASELINE = "baseline-langchain"
-# name -> (retrieval mode, fusion method, reader windows); hybrid uses the settings' fusion
-# weights. "hybrid-window" is what search and ask hand over: each hybrid hit widened by the
-# settings' reader_window neighbouring chunks (assistant/retrieval/windows.py).
-INDEX_CONFIGURATIONS: dict[str, tuple[str, str, bool]] = {
-    "dense": ("dense", "minmax", False),
-    "lexical": ("lexical", "minmax", False),
-    "hybrid": ("hybrid", "minmax", False),
-    "hybrid-rrf": ("hybrid", "rrf", False),
-    "hybrid-window": ("hybrid", "minmax", True),
+# name -> (retrieval mode, fusion method, reader windows, latent terms); hybrid uses the
+# settings' fusion weights and, where marked, their latent-term weight. "hybrid-window" is what
+# search and ask hand over: each hybrid hit widened by the settings' reader_window neighbouring
+# chunks (assistant/retrieval/windows.py). "hybrid-lexdense" is hybrid without latent terms.
+INDEX_CONFIGURATIONS: dict[str, tuple[str, str, bool, bool]] = {
+    "dense": ("dense", "minmax", False, False),
+    "lexical": ("lexical", "minmax", False, False),
+    "hybrid-lexdense": ("hybrid", "minmax", False, False),
+    "hybrid": ("hybrid", "minmax", False, True),
+    "hybrid-rrf": ("hybrid", "rrf", False, True),
+    "hybrid-window": ("hybrid", "minmax", True, True),
 }
 ALL_CONFIGURATIONS: tuple[str, ...] = (*INDEX_CONFIGURATIONS, BASELINE)
 DEFAULT_TEAM_CONFIGURATIONS = ALL_CONFIGURATIONS
-DEFAULT_XQUAD_CONFIGURATIONS: tuple[str, ...] = ("dense", "lexical", "hybrid", "hybrid-rrf")
+DEFAULT_XQUAD_CONFIGURATIONS: tuple[str, ...] = (
+    "dense",
+    "lexical",
+    "hybrid-lexdense",
+    "hybrid",
+    "hybrid-rrf",
+)
 
 
 class Configuration(Protocol):
@@ -78,17 +87,21 @@ def index_configurations(
     weights: tuple[float, float] = (1.0, 1.0),
     window: int = 1,
     window_chars: int | None = None,
+    sparse_weight: float = 0.0,
 ) -> list[Configuration]:
     """Our configurations over ``index`` for the names that are index configurations."""
     configurations: list[Configuration] = []
     for name in names:
         if name not in INDEX_CONFIGURATIONS:
             continue
-        mode, method, windows = INDEX_CONFIGURATIONS[name]
-        retriever = build_retriever(index, mode, method=method, weights=weights)
+        mode, method, windows, latent = INDEX_CONFIGURATIONS[name]
+        latent_weight = sparse_weight if latent and index.sparse is not None else 0.0
+        retriever = build_retriever(index, mode, method=method, weights=weights, sparse_weight=latent_weight)
         detail = f"{mode}" + (
             f", {method} fusion, weights (lexical, dense) = {weights}" if mode == "hybrid" else ""
         )
+        if latent_weight:
+            detail += f", latent terms of the candidates with weight {latent_weight}"
         if windows and window:
             retriever = WindowRetriever(retriever, index, before=window, after=window, max_chars=window_chars)
             detail += (
@@ -109,7 +122,9 @@ class QueryCachingEmbedder:
         self.name = inner.name
         self.dim = inner.dim
         self.max_tokens = inner.max_tokens
+        self.sparse_name = getattr(inner, "sparse_name", "")
         self._queries: dict[str, np.ndarray] = {}
+        self._sparse_queries: dict[str, SparseVector] = {}
 
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
@@ -121,3 +136,11 @@ class QueryCachingEmbedder:
         if text not in self._queries:
             self._queries[text] = self.inner.embed_query(text)
         return self._queries[text]
+
+    def sparse_documents(self, texts: list[str]) -> list[SparseVector]:
+        return self.inner.sparse_documents(texts)  # type: ignore[attr-defined]
+
+    def sparse_query(self, text: str) -> SparseVector:
+        if text not in self._sparse_queries:
+            self._sparse_queries[text] = self.inner.sparse_query(text)  # type: ignore[attr-defined]
+        return self._sparse_queries[text]

@@ -214,6 +214,7 @@ def run_team_benchmark(
             weights or settings.fusion_weights,
             settings.reader_window,
             settings.reader_window_max_chars,
+            settings.sparse_weight,
         )
         if BASELINE in configuration_names:
             from evals.baseline_langchain import LangChainTutorialBaseline

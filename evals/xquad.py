@@ -150,7 +150,10 @@ def run_xquad_benchmark(
         results = []
         depth = max(k, 10)
         for configuration in index_configurations(
-            index, configuration_names, weights or settings.fusion_weights
+            index,
+            configuration_names,
+            weights or settings.fusion_weights,
+            sparse_weight=settings.sparse_weight,
         ):
             run: dict[str, dict[str, float]] = {}
             t0 = time.perf_counter()
