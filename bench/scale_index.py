@@ -23,10 +23,11 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.embeddings import Embedder
+from assistant.embeddings.sparse import SparseVector, sparse_encoder
 from assistant.index import Index
 from assistant.index.manifest import text_hash
 from assistant.types import Chunk
-from bench.synthetic_corpus import SyntheticCorpus, pool_vectors, sentence_pool, wiki_pool
+from bench.synthetic_corpus import SyntheticCorpus, pool_sparse, pool_vectors, sentence_pool, wiki_pool
 from ingestion.pipeline import Ingestor
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +36,7 @@ SCALE_DIR = CACHE / "scale"
 REAL_ROOTS = [p for p in (ROOT / "corpus", ROOT.parent / "shared" / "seed-corpus") if p.exists()]
 XQUAD_FILE = ROOT.parent / "shared" / "benchmarks" / "xquad-de" / "xquad.de.json"
 # Bump when the synthetic recipe changes, so cached indexes are rebuilt.
-RECIPE_VERSION = "1"
+RECIPE_VERSION = "2"  # 2: latent-term vectors for every chunk
 MARKER = "bench-index.json"
 
 
@@ -52,8 +53,10 @@ def size_label(size: int) -> str:
     return f"{size // 1000}k" if size % 1000 == 0 else str(size)
 
 
-def real_material(embedder: Embedder) -> tuple[list[Chunk], dict[str, np.ndarray]]:
-    """The real documents' chunks and their real vectors (ingested once, incrementally)."""
+def real_material(
+    embedder: Embedder,
+) -> tuple[list[Chunk], dict[str, np.ndarray], dict[str, SparseVector]]:
+    """The real documents' chunks, their real vectors and latent terms (ingested once, incrementally)."""
     settings = Settings(data_dir=SCALE_DIR, index_name="real")
     with Index(settings, embedder, write=True, purpose="bench real documents") as index:
         report = Ingestor(index, settings).run(REAL_ROOTS, prune=True)
@@ -62,7 +65,8 @@ def real_material(embedder: Embedder) -> tuple[list[Chunk], dict[str, np.ndarray
         chunks = list(index.manifest.all_chunks())
         hashes = sorted({text_hash(c.embedding_text()) for c in chunks})
         vectors = index.manifest.cached_embeddings(embedder.name, hashes)
-    return chunks, vectors
+        latent = index.manifest.cached_sparse(index.sparse.sparse_name, hashes) if index.sparse else {}
+    return chunks, vectors, latent
 
 
 def scale_settings(size: int) -> Settings:
@@ -84,14 +88,16 @@ def ensure_scale_index(size: int, embedder: Embedder) -> dict[str, object]:
         return marker
     shutil.rmtree(settings.index_dir, ignore_errors=True)
     started = time.perf_counter()
-    chunks, real_vectors = real_material(embedder)
+    chunks, real_vectors, real_latent = real_material(embedder)
     pool = sentence_pool(chunks) + wiki_pool(XQUAD_FILE)
     vectors = pool_vectors(pool, embedder, CACHE / "sentence_vectors.npz")
+    encoder = sparse_encoder(embedder) if settings.sparse_weight > 0 else None
+    latent = pool_sparse(pool, encoder, CACHE / "sentence_latent_terms.npz") if encoder else None
     # "Stadt Lindwerder": the texts mostly say "Lindwerder".
     places = sorted(
         {name for c in chunks if c.municipality for name in (c.municipality, c.municipality.split()[-1])}
     )
-    synthetic = SyntheticCorpus(pool, vectors, places)
+    synthetic = SyntheticCorpus(pool, vectors, places, sparse=latent)
     print(
         f"building {size_label(size)}: {len(chunks)} real chunks + {max(size - len(chunks), 0)} synthetic"
         f" (pool of {len(pool)} sentences) ...",
@@ -99,20 +105,24 @@ def ensure_scale_index(size: int, embedder: Embedder) -> dict[str, object]:
     )
     with Index(settings, embedder, write=True, purpose="bench scale index") as index:
         index.manifest.store_embeddings(embedder.name, real_vectors)
+        if index.sparse:
+            index.manifest.store_sparse(index.sparse.sparse_name, real_latent)
         report = Ingestor(index, settings).run(REAL_ROOTS)
         real_count = index.manifest.count_chunks()
         written, last_report = 0, time.perf_counter()
-        for record, doc_chunks, doc_vectors in synthetic.documents(size - real_count):
-            index.manifest.store_embeddings(
-                embedder.name,
-                {text_hash(c.embedding_text()): v for c, v in zip(doc_chunks, doc_vectors, strict=True)},
-            )
+        for record, doc_chunks, doc_vectors, doc_latent in synthetic.documents(size - real_count):
+            hashes = [text_hash(c.embedding_text()) for c in doc_chunks]
+            index.manifest.store_embeddings(embedder.name, dict(zip(hashes, doc_vectors, strict=True)))
+            if index.sparse and doc_latent is not None:
+                index.manifest.store_sparse(
+                    index.sparse.sparse_name, dict(zip(hashes, doc_latent, strict=True))
+                )
             index.write_document(record, doc_chunks)
             written += len(doc_chunks)
             if time.perf_counter() - last_report > 30:
                 print(f"  {written} synthetic chunks written", flush=True)
                 last_report = time.perf_counter()
-        if index.embeddings_computed or report.embeddings_computed:
+        if index.embeddings_computed or report.embeddings_computed or index.sparse_computed:
             raise RuntimeError("the scale build computed embeddings: the cache pre-fill missed some chunks")
         write_s = time.perf_counter() - started
         lexical_started = time.perf_counter()

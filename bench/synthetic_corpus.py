@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.embeddings import Embedder
+from assistant.embeddings.sparse import DOCUMENT_TERMS, SparseEncoder, SparseVector
 from assistant.handlungsfelder import DOC_TYPES
 from assistant.index.manifest import text_hash
 from assistant.text.sentences import split_sentences
@@ -131,6 +132,48 @@ def pool_vectors(pool: list[PoolSentence], embedder: Embedder, cache_file: Path)
     return np.stack([cached[h] for h in hashes]).astype(np.float32)
 
 
+def pool_sparse(pool: list[PoolSentence], encoder: SparseEncoder, cache_file: Path) -> list[SparseVector]:
+    """Latent-term vectors of the pool's sentences, encoding only those not cached yet."""
+    cached: dict[str, SparseVector] = {}
+    if cache_file.exists():
+        data = np.load(cache_file, allow_pickle=False)
+        if str(data["model"]) == encoder.sparse_name:
+            bounds = data["offsets"].tolist()
+            cached = {
+                h: SparseVector(data["indices"][a:b], data["values"][a:b])
+                for h, a, b in zip(data["hashes"].tolist(), bounds, bounds[1:], strict=False)
+            }
+    hashes = [text_hash(s.text) for s in pool]
+    todo = [(h, s.text) for h, s in zip(hashes, pool, strict=True) if h not in cached]
+    if todo:
+        print(f"encoding latent terms of {len(todo)} pool sentences (cached afterwards) ...", flush=True)
+        cached.update(zip([h for h, _ in todo], encoder.sparse_documents([t for _, t in todo]), strict=True))
+        keys = sorted(cached)
+        offsets = np.cumsum([0] + [len(cached[k].indices) for k in keys])
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(
+            cache_file,
+            model=np.array(encoder.sparse_name),
+            hashes=np.array(keys),
+            offsets=offsets,
+            indices=np.concatenate([cached[k].indices for k in keys]).astype(np.int32),
+            values=np.concatenate([cached[k].values for k in keys]).astype(np.float32),
+        )
+    return [cached[h] for h in hashes]
+
+
+def max_pool(vectors: list[SparseVector], keep: int = DOCUMENT_TERMS) -> SparseVector:
+    """The sentences' latent terms max-pooled, the ``keep`` strongest kept: how the model pools
+    token states into a passage vector, applied to sentences."""
+    indices = np.concatenate([v.indices for v in vectors])
+    values = np.concatenate([v.values for v in vectors])
+    order = np.lexsort((-values, indices))  # per term, the strongest first
+    first = np.r_[True, indices[order][1:] != indices[order][:-1]]
+    terms, weights = indices[order][first], values[order][first]
+    top = np.argsort(-weights, kind="stable")[:keep]
+    return SparseVector.from_pairs(terms[top], weights[top])
+
+
 class SyntheticCorpus:
     """Deterministic synthetic documents built from a sentence pool and its vectors."""
 
@@ -143,6 +186,7 @@ class SyntheticCorpus:
         seed: int = 20240,
         chunks_per_document: tuple[int, int] = (10, 60),
         noise: float = 0.002,
+        sparse: list[SparseVector] | None = None,
     ) -> None:
         if len(pool) != len(vectors) or not pool:
             raise ValueError(
@@ -153,6 +197,7 @@ class SyntheticCorpus:
         self.seed = seed
         self.chunks_per_document = chunks_per_document
         self.noise = noise
+        self.sparse = sparse
         self.places = place_names()
         self._by_doc: dict[str, list[int]] = {}
         for i, sentence in enumerate(pool):
@@ -163,8 +208,11 @@ class SyntheticCorpus:
         names = sorted({p for p in known_places if p}, key=len, reverse=True)
         self._place_pattern = re.compile("|".join(re.escape(n) for n in names)) if names else None
 
-    def documents(self, total_chunks: int) -> Iterator[tuple[DocumentRecord, list[Chunk], np.ndarray]]:
-        """Documents until ``total_chunks`` chunks are produced; each with its chunk vectors."""
+    def documents(
+        self, total_chunks: int
+    ) -> Iterator[tuple[DocumentRecord, list[Chunk], np.ndarray, list[SparseVector] | None]]:
+        """Documents until ``total_chunks`` chunks are produced; each with its chunk vectors (and
+        latent-term vectors when the pool has them)."""
         rng = random.Random(self.seed)
         noise_rng = np.random.default_rng(self.seed)
         produced, number = 0, 0
@@ -176,7 +224,7 @@ class SyntheticCorpus:
 
     def _document(
         self, number: int, size: int, rng: random.Random, noise_rng: np.random.Generator
-    ) -> tuple[DocumentRecord, list[Chunk], np.ndarray]:
+    ) -> tuple[DocumentRecord, list[Chunk], np.ndarray, list[SparseVector] | None]:
         place = rng.choice(self.places)
         year = rng.randint(2019, 2032)
         kind = rng.choice(_TITLE_KINDS)
@@ -187,6 +235,7 @@ class SyntheticCorpus:
         title = f"{kind} {place} {year}"
         chunks: list[Chunk] = []
         vectors: list[np.ndarray] = []
+        latent: list[SparseVector] = []
         for position in range(size):
             picks = self._pick_sentences(home, rng)
             text = " ".join(self._vary(self.pool[i].text, place, rng) for i in picks)
@@ -207,6 +256,8 @@ class SyntheticCorpus:
             chunk.chunk_id = f"{doc_id}::{position:04d}::{text_hash(chunk.embedding_text())[:12]}"
             mean = self.vectors[picks].mean(axis=0) + noise_rng.normal(0.0, self.noise, self.vectors.shape[1])
             vectors.append(mean / np.linalg.norm(mean))
+            if self.sparse is not None:
+                latent.append(max_pool([self.sparse[i] for i in picks]))
             chunks.append(chunk)
         record = DocumentRecord(
             doc_id=doc_id,
@@ -219,7 +270,12 @@ class SyntheticCorpus:
             status="ready",
             ingested_at=f"{year}-01-01T00:00:00+00:00",
         )
-        return record, chunks, np.stack(vectors).astype(np.float32)
+        return (
+            record,
+            chunks,
+            np.stack(vectors).astype(np.float32),
+            latent if self.sparse is not None else None,
+        )
 
     def _pick_sentences(self, home: str, rng: random.Random) -> list[int]:
         """3-7 sentences, about four in five from the document's home source (one topic)."""
