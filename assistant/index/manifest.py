@@ -302,44 +302,33 @@ class Manifest:
     def count_chunks(self) -> int:
         return int(self._read.execute("SELECT COUNT(*) FROM chunks WHERE ready = 1").fetchone()[0])
 
-    # --- embedding cache ------------------------------------------------------
+    # --- embedding cache: dense vectors and latent terms, each under its model key ----
     def cached_embeddings(self, model: str, hashes: list[str]) -> dict[str, np.ndarray]:
-        out: dict[str, np.ndarray] = {}
-        for start in range(0, len(hashes), 500):
-            part = hashes[start : start + 500]
-            marks = ",".join("?" * len(part))
-            rows = self._read.execute(
-                f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({marks})",
-                [model, *part],
-            )
-            out.update({h: np.frombuffer(blob, dtype=np.float32) for h, blob in rows})
-        return out
+        return {h: np.frombuffer(blob, dtype=np.float32) for h, blob in self._cached(model, hashes)}
 
     def store_embeddings(self, model: str, vectors: dict[str, np.ndarray]) -> None:
-        with self.transaction() as db:
-            db.executemany(
-                "INSERT OR REPLACE INTO embeddings(model, text_hash, vector) VALUES (?, ?, ?)",
-                [(model, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in vectors.items()],
-            )
+        self._store(model, {h: np.asarray(v, dtype=np.float32).tobytes() for h, v in vectors.items()})
 
-    # --- sparse "latent terms" cache (same table, own model key) ------------------
     def cached_sparse(self, model: str, hashes: list[str]) -> dict[str, SparseVector]:
-        out: dict[str, SparseVector] = {}
+        return {h: SparseVector.from_bytes(blob) for h, blob in self._cached(model, hashes)}
+
+    def store_sparse(self, model: str, vectors: dict[str, SparseVector]) -> None:
+        self._store(model, {h: v.to_bytes() for h, v in vectors.items()})
+
+    def _cached(self, model: str, hashes: list[str]) -> Iterator[tuple[str, bytes]]:
         for start in range(0, len(hashes), 500):
             part = hashes[start : start + 500]
             marks = ",".join("?" * len(part))
-            rows = self._read.execute(
+            yield from self._read.execute(
                 f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({marks})",
                 [model, *part],
-            )
-            out.update({h: SparseVector.from_bytes(blob) for h, blob in rows})
-        return out
+            ).fetchall()
 
-    def store_sparse(self, model: str, vectors: dict[str, SparseVector]) -> None:
+    def _store(self, model: str, blobs: dict[str, bytes]) -> None:
         with self.transaction() as db:
             db.executemany(
                 "INSERT OR REPLACE INTO embeddings(model, text_hash, vector) VALUES (?, ?, ?)",
-                [(model, h, v.to_bytes()) for h, v in vectors.items()],
+                [(model, h, blob) for h, blob in blobs.items()],
             )
 
     def now(self) -> str:
