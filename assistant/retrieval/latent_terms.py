@@ -38,9 +38,9 @@ class LatentTermScorer:
         stored = self.index.latent_vectors([p.chunk for p in candidates])
         if stored is None:
             return []
+        scores = vector.dots([stored[p.chunk.chunk_id] for p in candidates])
         scored = [
             Passage(chunk=p.chunk, score=s, scores={self.name: s})
-            for p in candidates
-            for s in [stored[p.chunk.chunk_id].dot(vector)]
+            for p, s in zip(candidates, scores, strict=True)
         ]
         return sorted(scored, key=lambda p: (-p.score, p.chunk.chunk_id))

@@ -28,7 +28,10 @@ def test_sparse_vectors_sort_their_terms_dot_and_survive_storage():
     b = SparseVector.from_pairs(np.array([5, 7, 9]), np.array([1.0, 3.0, 2.0]))
     assert a.indices.tolist() == [2, 5, 9] and a.values.tolist() == [1.0, 2.0, 0.5]
     assert a.dot(b) == pytest.approx(2.0 * 1.0 + 0.5 * 2.0)
-    assert a.dot(SparseVector.from_pairs(np.array([1]), np.array([4.0]))) == 0.0
+    c = SparseVector.from_pairs(np.array([1, 40]), np.array([4.0, 1.0]))  # 40: beyond a's largest term
+    assert a.dot(c) == 0.0
+    assert a.dots([b, c, a]) == pytest.approx([a.dot(b), 0.0, a.dot(a)])
+    assert SparseVector.from_pairs(np.array([], dtype=np.int32), np.array([])).dots([a]) == [0.0]
     copy = SparseVector.from_bytes(a.to_bytes())
     assert copy.indices.tolist() == a.indices.tolist() and copy.values.tolist() == a.values.tolist()
 
