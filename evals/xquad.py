@@ -110,7 +110,7 @@ def open_xquad_index(settings: Settings, benchmark: XQuAD) -> tuple[Index, dict[
                 )
                 index.write_document(record, [chunk])
             index.manifest.set_meta("xquad_fingerprint", fingerprint)
-        index.sparse_chunks(list(index.manifest.all_chunks()))  # an index from before latent terms
+        index.backfill_latent_terms()  # an index from before latent terms
         index.lexical()
     except BaseException:
         index.close()

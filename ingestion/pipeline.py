@@ -95,7 +95,7 @@ class Ingestor:
         if prune:
             report.files.extend(self._prune(roots))
         # An index built before latent terms (or with them off) gets them for unchanged files too.
-        report.latent_terms_backfilled = self.index.sparse_chunks(list(self.index.manifest.all_chunks()))
+        report.latent_terms_backfilled = self.index.backfill_latent_terms()
         if report.latent_terms_backfilled:
             log.info("latent terms computed for %d existing chunks", report.latent_terms_backfilled)
         self.index.lexical()  # rebuild and persist the lexical index for the new generation

@@ -35,15 +35,10 @@ class SparseVector:
         return cls(np.asarray(indices, np.int32)[order], np.asarray(values, np.float32)[order])
 
     def dot(self, other: SparseVector) -> float:
-        common, mine, theirs = np.intersect1d(
-            self.indices, other.indices, assume_unique=True, return_indices=True
-        )
-        if not len(common):
-            return 0.0
-        return float(np.dot(self.values[mine], other.values[theirs]))
+        return self.dots([other])[0]
 
     def dots(self, others: list[SparseVector]) -> list[float]:
-        """:meth:`dot` with each of ``others``, through one dense look-up table of this vector."""
+        """The dot product with each of ``others``, through one dense look-up table of this vector."""
         if not len(self.indices):
             return [0.0] * len(others)
         table = np.zeros(int(self.indices[-1]) + 1, dtype=np.float32)

@@ -125,7 +125,7 @@ class Index:
         if self.sparse is None or not chunks:
             return 0
         texts = {text_hash(t): t for t in (c.embedding_text() for c in chunks)}
-        cached = self.manifest.cached_sparse(self.sparse.sparse_name, list(texts))
+        cached = self.manifest.cached_hashes(self.sparse.sparse_name, texts)
         todo = sorted((h, t) for h, t in texts.items() if h not in cached)
         if todo:
             vectors = self.sparse.sparse_documents([t for _, t in todo])
@@ -135,14 +135,20 @@ class Index:
             self.sparse_computed += len(todo)
         return len(todo)
 
+    def backfill_latent_terms(self) -> int:
+        """Latent terms for every visible chunk that lacks them (an index built before them, or
+        with them switched off); returns how many were computed."""
+        return self.sparse_chunks(list(self.manifest.all_chunks())) if self.sparse is not None else 0
+
     def latent_vectors(self, chunks: list[Chunk]) -> dict[str, SparseVector] | None:
         """Latent-term vectors by chunk id, or None when the index lacks one of them (built
         before latent terms, or with them switched off): a partial score would be unfair."""
         if self.sparse is None:
             return None
         hashes = {c.chunk_id: text_hash(c.embedding_text()) for c in chunks}
-        cached = self.manifest.cached_sparse(self.sparse.sparse_name, list(set(hashes.values())))
-        if len(cached) < len(set(hashes.values())):
+        distinct = list(set(hashes.values()))
+        cached = self.manifest.cached_sparse(self.sparse.sparse_name, distinct)
+        if len(cached) < len(distinct):
             return None
         return {cid: cached[h] for cid, h in hashes.items()}
 

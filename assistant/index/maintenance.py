@@ -169,7 +169,7 @@ def repair_index(index: Index) -> RepairReport:
         orphans_deleted=reconciled.orphans_deleted,
         vectors_restored=reconciled.vectors_restored,
         embeddings_computed=index.embeddings_computed - before,
-        latent_terms_computed=index.sparse_chunks(list(index.manifest.all_chunks())),
+        latent_terms_computed=index.backfill_latent_terms(),
         lexical_rebuilt=True,
     )
     report.incomplete_documents = verify_index(index).incomplete_documents
@@ -189,7 +189,7 @@ def rebuild_index(index: Index) -> RepairReport:
         batch = list(index.manifest.chunks(ids[start : start + UPSERT_BATCH]).values())
         index.chroma.upsert(batch, index.embed_chunks(batch))  # cache first, embeds only what is missing
         report.vectors_written += len(batch)
-    report.latent_terms_computed = index.sparse_chunks(list(index.manifest.all_chunks()))
+    report.latent_terms_computed = index.backfill_latent_terms()
     index.rebuild_lexical()
     report.lexical_rebuilt = True
     report.embeddings_computed = index.embeddings_computed - before

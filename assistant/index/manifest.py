@@ -269,18 +269,11 @@ class Manifest:
 
     def count_cached_embeddings(self, model: str, text_hashes: Iterable[str]) -> int:
         """How many of ``text_hashes`` have a cached vector of ``model``."""
-        hashes = list(set(text_hashes))
-        found = 0
-        for start in range(0, len(hashes), 500):
-            part = hashes[start : start + 500]
-            marks = ",".join("?" * len(part))
-            found += int(
-                self._read.execute(
-                    f"SELECT COUNT(*) FROM embeddings WHERE model = ? AND text_hash IN ({marks})",
-                    [model, *part],
-                ).fetchone()[0]
-            )
-        return found
+        return len(self.cached_hashes(model, set(text_hashes)))
+
+    def cached_hashes(self, model: str, text_hashes: Iterable[str]) -> set[str]:
+        """Which of ``text_hashes`` have a cached vector of ``model`` (the vectors stay unread)."""
+        return {h for (h,) in self._select("text_hash", model, list(set(text_hashes)))}
 
     # --- copies ---------------------------------------------------------------
     def backup_to(self, path: Path) -> None:
@@ -316,11 +309,15 @@ class Manifest:
         self._store(model, {h: v.to_bytes() for h, v in vectors.items()})
 
     def _cached(self, model: str, hashes: list[str]) -> Iterator[tuple[str, bytes]]:
+        return self._select("text_hash, vector", model, hashes)
+
+    def _select(self, columns: str, model: str, hashes: list[str]) -> Iterator[tuple]:
+        """Rows of the embedding cache for ``model`` and ``hashes``, in batches SQLite accepts."""
         for start in range(0, len(hashes), 500):
             part = hashes[start : start + 500]
             marks = ",".join("?" * len(part))
             yield from self._read.execute(
-                f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({marks})",
+                f"SELECT {columns} FROM embeddings WHERE model = ? AND text_hash IN ({marks})",
                 [model, *part],
             ).fetchall()
 
