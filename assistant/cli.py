@@ -125,20 +125,25 @@ def ingest(
 
 
 def _print_ingest_report(report) -> None:  # noqa: ANN001 - IngestReport
+    from rich.markup import escape
+
+    from ingestion.report import printable
+
     table = Table(title="Einlesen")
     for column in ("Datei", "Status", "Abschnitte", "Embeddings", "Hinweis"):
         table.add_column(column)
-    style = {"ok": "green", "unchanged": "dim", "failed": "red", "removed": "yellow"}
+    style = {"ok": "green", "unchanged": "dim", "failed": "red", "removed": "yellow", "skipped": "yellow"}
     label = {
         "ok": "eingelesen",
         "unchanged": "unverändert",
         "failed": "fehlgeschlagen",
         "removed": "entfernt",
+        "skipped": "übersprungen",
     }
     for f in report.files:
-        note = f.reason or "; ".join(f.warnings)
+        note = escape(printable(f.reason or "; ".join(f.warnings)))
         table.add_row(
-            f.path,
+            escape(printable(f.path)),
             f"[{style[f.status]}]{label[f.status]}[/]",
             str(f.chunks),
             str(f.embeddings_computed),
@@ -148,7 +153,8 @@ def _print_ingest_report(report) -> None:  # noqa: ANN001 - IngestReport
     totals = report.totals()
     out.print(
         f"{totals['ok']} eingelesen, {totals['unchanged']} unverändert, {totals['failed']} fehlgeschlagen, "
-        f"{totals['removed']} entfernt; {report.chunks_written} Abschnitte geschrieben, "
+        f"{totals['removed']} entfernt, {totals['skipped']} übersprungen; "
+        f"{report.chunks_written} Abschnitte geschrieben, "
         f"{report.embeddings_computed} Embeddings berechnet, {report.seconds:.1f} s"
     )
 

@@ -72,6 +72,12 @@ class IndexLockedError(IndexUnavailableError):
     code = "index_locked"
 
 
+class InvalidRequestError(AssistantError):
+    """A request the assistant refuses as given (for example a filter too large to run)."""
+
+    code = "invalid_request"
+
+
 class NotFoundError(AssistantError):
     """A requested document or resource does not exist."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from assistant.text.folding import fold
+
 HANDLUNGSFELDER: dict[str, str] = {
     "verwaltung": "Digitale Verwaltung und Infrastrukturen",
     "gesellschaft": "Digitale Gesellschaft und Soziale Innovation",
@@ -30,7 +32,4 @@ def resolve_handlungsfeld(value: str) -> str:
 
 
 def _fold(text: str) -> str:
-    text = text.strip().lower()
-    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(umlaut, plain)
-    return text
+    return fold(text.strip())

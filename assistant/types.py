@@ -101,6 +101,10 @@ class DocumentRecord(BaseModel):
     doc_sets: list[str] = Field(default_factory=list)
 
 
+MAX_FILTER_VALUES = 100
+"""Most entries a list filter (``doc_sets``, ``doc_ids``) may have."""
+
+
 class SearchFilters(BaseModel):
     """Metadata filters for retrieval. Every given field must match."""
 
@@ -111,6 +115,17 @@ class SearchFilters(BaseModel):
         default=None, description="Allowed document sets; None means no restriction."
     )
     doc_ids: list[str] | None = None
+
+    @field_validator("doc_sets", "doc_ids")
+    @classmethod
+    def _bounded_list(cls, value: list[str] | None) -> list[str] | None:
+        # Each entry becomes a term of Chroma's ``where``; a few thousand crash its bindings.
+        if value is None:
+            return None
+        unique = list(dict.fromkeys(v.strip() for v in value if v.strip()))
+        if len(unique) > MAX_FILTER_VALUES:
+            raise ValueError(f"Höchstens {MAX_FILTER_VALUES} Einträge erlaubt (angegeben: {len(unique)}).")
+        return unique
 
     @field_validator("handlungsfeld")
     @classmethod

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,19 +11,40 @@ from ingestion.loaders import is_sidecar
 _DOC_TYPE_ALIASES = {"case_studies": "case_study", "casestudy": "case_study", "strategies": "strategy"}
 
 
-def iter_input_files(root: Path) -> Iterator[Path]:
-    """Files below ``root`` (or ``root`` itself), sorted, without hidden files and sidecars."""
+def iter_input_files(root: Path) -> Iterator[tuple[Path, str | None]]:
+    """Files below ``root`` (or ``root`` itself), sorted, without hidden files and sidecars.
+
+    Each comes with ``None``, or with the German reason it is skipped: a link that points
+    nowhere, a link loop, or a link to a folder (not followed, so a loop cannot recurse).
+    """
     if root.is_file():
-        yield root
+        yield root, None
         return
     for path in sorted(root.rglob("*")):
-        if not path.is_file() or is_sidecar(path):
-            continue
         if any(part.startswith(".") for part in path.relative_to(root).parts):
+            continue
+        if path.is_symlink():
+            problem = _link_problem(path)
+            if problem:
+                yield path, problem
+                continue
+        if not path.is_file() or is_sidecar(path):
             continue
         if path.name.lower() in {"readme.md", "readme.txt", "readme"} and path.parent == root:
             continue  # a corpus folder's own README describes the corpus; it is not part of it
-        yield path
+        yield path, None
+
+
+def _link_problem(path: Path) -> str | None:
+    try:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        return "Übersprungen: die Verknüpfung zeigt auf eine Datei, die es nicht gibt."
+    except (RuntimeError, OSError):  # RuntimeError: "Symlink loop" (Python 3.11)
+        return "Übersprungen: die Verknüpfung bildet eine Schleife."
+    if target.is_dir():
+        return "Übersprungen: Verknüpfungen auf Ordner werden nicht verfolgt (Schleifengefahr)."
+    return None
 
 
 def relative_source(root: Path, path: Path) -> str:
@@ -32,12 +52,6 @@ def relative_source(root: Path, path: Path) -> str:
     if root.is_file():
         return path.name
     return path.relative_to(root).as_posix()
-
-
-def doc_id_for(relative: str) -> str:
-    """Stable document id: the relative path without extension, lower-cased and slugged."""
-    stem = relative.rsplit(".", 1)[0] if "." in Path(relative).name else relative
-    return re.sub(r"[^a-z0-9/_-]", "-", stem.lower())
 
 
 def doc_type_for(relative: str) -> str:

@@ -22,11 +22,12 @@ from assistant.index.manifest import text_hash
 from assistant.types import Chunk, DocumentRecord
 from ingestion.chunking import chunk_document
 from ingestion.cleaning import clean_document
-from ingestion.discovery import doc_id_for, doc_type_for, iter_input_files, relative_source
+from ingestion.discovery import doc_type_for, iter_input_files, relative_source
+from ingestion.doc_ids import checked_explicit_id, doc_id_for, unique_doc_id
 from ingestion.document import LoadedDocument
 from ingestion.loaders import check_file, load_document
 from ingestion.loaders.metadata import find_sidecar
-from ingestion.report import FileResult, IngestReport
+from ingestion.report import FileResult, IngestReport, printable
 from ingestion.tagging import tag_handlungsfelder
 from ingestion.titles import fallback_title
 
@@ -42,6 +43,7 @@ ProgressCallback = Callable[[str, int, int], None]
 class InputFile:
     root: Path
     path: Path
+    skip_reason: str | None = None
 
     @property
     def source(self) -> str:
@@ -50,7 +52,7 @@ class InputFile:
 
 def discover(roots: Sequence[Path]) -> list[InputFile]:
     """All input files under the given roots, in a stable order."""
-    return [InputFile(root, path) for root in roots for path in iter_input_files(root)]
+    return [InputFile(root, path, problem) for root in roots for path, problem in iter_input_files(root)]
 
 
 class Ingestor:
@@ -104,6 +106,9 @@ class Ingestor:
 
     def ingest_file(self, item: InputFile) -> FileResult:
         """One file; never raises for a bad document."""
+        if item.skip_reason:
+            log.info("skipped path=%s reason=%s", printable(item.source), item.skip_reason)
+            return FileResult(path=item.source, status="skipped", reason=item.skip_reason)
         path = item.path.resolve()
         before = self.index.embeddings_computed
         try:
@@ -120,7 +125,8 @@ class Ingestor:
                 )
             loaded = load_document(path, max_bytes=self.max_bytes, max_unpacked_bytes=self.max_unpacked_bytes)
             cleaned = clean_document(loaded)
-            record, chunks = self.build(item, cleaned, fingerprint)
+            doc_id = self.assign_doc_id(item, cleaned, known)
+            record, chunks = self.build(item, cleaned, fingerprint, doc_id=doc_id)
             if known and known.doc_id != record.doc_id:
                 self.index.remove_document(known.doc_id)
             self.index.write_document(record, chunks)
@@ -133,12 +139,12 @@ class Ingestor:
                 warnings=record.warnings,
             )
         except DocumentError as exc:
-            log.warning("document failed: %s", exc)
+            log.warning("document failed: %s", printable(str(exc)))
             return FileResult(path=item.source, status="failed", reason=exc.message, error_code=exc.code)
         except AssistantError:
             raise  # index or configuration problems stop the run: every later file would fail too
         except Exception as exc:  # noqa: BLE001 - one broken file must not stop the batch
-            log.exception("unexpected error in %s", path)
+            log.exception("unexpected error in %s", printable(str(path)))
             return FileResult(
                 path=item.source,
                 status="failed",
@@ -146,13 +152,26 @@ class Ingestor:
                 error_code="internal_error",
             )
 
+    def assign_doc_id(self, item: InputFile, doc: LoadedDocument, known: DocumentRecord | None) -> str:
+        """The metadata's ``id``, else the id this file already has, else a fresh unique one.
+
+        Never the id of another file that still exists: names that slug alike get a suffix,
+        and a metadata ``id`` that another file holds fails this file (not the other one).
+        """
+        path = item.path.resolve()
+        explicit = doc.metadata.get("id")
+        if explicit:
+            return checked_explicit_id(self.index.manifest, str(explicit), path=path, name=item.source)
+        if known is not None:
+            return known.doc_id
+        return unique_doc_id(self.index.manifest, doc_id_for(item.source), path=path, name=item.source)
+
     def build(
-        self, item: InputFile, doc: LoadedDocument, fingerprint: str
+        self, item: InputFile, doc: LoadedDocument, fingerprint: str, *, doc_id: str
     ) -> tuple[DocumentRecord, list[Chunk]]:
-        """Metadata and chunks for a cleaned document."""
+        """Metadata and chunks for a cleaned document (``doc_id`` from :meth:`assign_doc_id`)."""
         meta = doc.metadata
         source = item.source
-        doc_id = str(meta.get("id") or doc_id_for(source))
         title = str(meta.get("title") or doc.title or fallback_title(doc, source))
         title = (
             title if len(title) <= 160 else title[:157].rsplit(" ", 1)[0] + " …"

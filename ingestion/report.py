@@ -6,7 +6,13 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-FileStatus = Literal["ok", "unchanged", "failed", "removed"]
+FileStatus = Literal["ok", "unchanged", "failed", "removed", "skipped"]
+STATUSES: tuple[FileStatus, ...] = ("ok", "unchanged", "failed", "removed", "skipped")
+
+
+def printable(name: str) -> str:
+    """A file name safe for a terminal table or a log line: control characters escaped."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in name)
 
 
 class FileResult(BaseModel):
@@ -17,7 +23,9 @@ class FileResult(BaseModel):
     doc_id: str | None = None
     chunks: int = 0
     embeddings_computed: int = 0
-    reason: str | None = Field(default=None, description="Why the file failed (German, names the problem).")
+    reason: str | None = Field(
+        default=None, description="Why the file failed or was skipped (German, names the problem)."
+    )
     error_code: str | None = None
     warnings: list[str] = Field(default_factory=list)
 
@@ -43,7 +51,7 @@ class IngestReport(BaseModel):
         return self.count("failed") > 0
 
     def totals(self) -> dict[str, int]:
-        return {status: self.count(status) for status in ("ok", "unchanged", "failed", "removed")}
+        return {status: self.count(status) for status in STATUSES}
 
     def to_json_dict(self) -> dict[str, object]:
         data = self.model_dump()

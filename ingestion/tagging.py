@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from assistant.handlungsfelder import HANDLUNGSFELDER
+from assistant.text.folding import fold_umlauts
 from assistant.text.german import stem_words
 
 __all__ = ["Lexicon", "explain_tags", "load_lexicon", "score_handlungsfelder", "tag_handlungsfelder"]
@@ -44,7 +45,6 @@ MAX_REPEATS_COUNTED = 2
 MIN_SUBSTRING_LENGTH = 5
 
 _WORD = re.compile(r"[^\W_]+")
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _NEUTRAL = ""
 
 
@@ -71,7 +71,7 @@ class Lexicon:
         words = _words(label)
         if not words:
             raise ValueError(f"Lexicon term {raw!r} for {slug or 'neutral'} contains no word.")
-        term = _Term(label=label, field=slug, weight=weight, folded="".join(words).translate(_UMLAUTS))
+        term = _Term(label=label, field=slug, weight=weight, folded=fold_umlauts("".join(words)))
         stems = tuple(stem_words(words))
         if len(words) > 1:
             self.phrases[stems[0]].append((stems, term))
@@ -196,7 +196,7 @@ def _word_terms(word: str, stem: str) -> tuple[_Term, ...]:
     Cached per word: vocabulary repeats across chunks, and the substring scan is the slow part.
     """
     lexicon = _default_lexicon()
-    folded = word.translate(_UMLAUTS)
+    folded = fold_umlauts(word)
     candidates = list(lexicon.by_stem.get(stem, ()))
     candidates.extend(term for term in lexicon.substrings if term.folded in folded)
     if not candidates:

@@ -25,3 +25,12 @@ def scoped_filters(key: ApiKey, filters: SearchFilters | None = None) -> SearchF
 def can_see(key: ApiKey, record: DocumentRecord) -> bool:
     """Whether ``key`` may list, read or delete the document."""
     return key.is_admin or bool(set(key.doc_sets) & set(record.doc_sets))
+
+
+def can_change(key: ApiKey, record: DocumentRecord) -> bool:
+    """Whether ``key`` may replace or delete the document: every set it is in is one of the key's.
+
+    Seeing a document is not enough to change it: a document in ``oeffentlich`` and ``intern``
+    replaced through an ``oeffentlich`` key would vanish from ``intern`` too.
+    """
+    return key.is_admin or (bool(record.doc_sets) and set(record.doc_sets) <= set(key.doc_sets))

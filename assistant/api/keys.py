@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 
 from assistant.errors import ConfigError, NotFoundError
 from assistant.sqlite_file import SqliteFile
+from assistant.types import MAX_FILTER_VALUES
 
 Role = Literal["reader", "editor", "admin"]
 ROLES: tuple[Role, ...] = ("reader", "editor", "admin")
@@ -79,13 +80,16 @@ class KeyStore:
             raise ConfigError("Der Name des Schlüssels darf nicht leer sein (--name).")
         if role not in ROLES:
             raise ConfigError(f"Unbekannte Rolle {role!r} (--role). Erlaubt: {', '.join(ROLES)}.")
+        sets = sorted({s.strip() for s in doc_sets or [] if s.strip()})
+        if len(sets) > MAX_FILTER_VALUES:
+            raise ConfigError(f"Höchstens {MAX_FILTER_VALUES} Dokumentmengen je Schlüssel (--set).")
         key_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
         record = ApiKey(
             key_id=key_id,
             name=name,
             role=role,
-            doc_sets=sorted({s.strip() for s in doc_sets or [] if s.strip()}),
+            doc_sets=sets,
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         try:

@@ -22,6 +22,7 @@ from assistant.errors import (
     ConfigError,
     DocumentError,
     IndexUnavailableError,
+    InvalidRequestError,
     LLMTimeoutError,
     LLMUnavailableError,
     NotFoundError,
@@ -51,6 +52,7 @@ _STATUS: list[tuple[type[AssistantError], int]] = [
     (LLMUnavailableError, 503),
     (IndexUnavailableError, 503),
     (NotFoundError, 404),
+    (InvalidRequestError, 422),
     (DocumentError, 422),
     (ConfigError, 400),
 ]
@@ -217,8 +219,13 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error: path=%s", request.url.path)
+        # Starlette sends this from its outermost middleware, past SecurityHeadersMiddleware.
         return problem_response(
-            request, 500, "internal_error", "Interner Fehler. Bitte später erneut versuchen."
+            request,
+            500,
+            "internal_error",
+            "Interner Fehler. Bitte später erneut versuchen.",
+            headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"},
         )
 
 

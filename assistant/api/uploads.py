@@ -17,10 +17,11 @@ from typing import BinaryIO
 
 import yaml
 
-from ingestion.discovery import doc_id_for
+from ingestion.doc_ids import doc_id_for
 from ingestion.loaders import SUPPORTED_EXTENSIONS, is_sidecar
 
 SNIFF_BYTES = 8192
+MAX_NAME_BYTES = 200  # file systems allow 255 bytes; the sidecar adds '.meta.yaml'
 _ZIP_MAGIC = b"PK\x03\x04"
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 
@@ -29,7 +30,15 @@ def safe_filename(raw: str | None) -> str:
     """The file name without folders or characters that are unsafe on disk; '' if nothing is left."""
     name = re.split(r"[/\\]", raw or "")[-1]
     name = _UNSAFE.sub("_", name).strip().lstrip(".")
-    return name[:200]
+    if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
+        return name
+    # Shorten the stem, never the extension: the extension decides the loader (and the 415).
+    suffix = Path(name).suffix
+    extension = suffix if len(suffix) <= 16 else ""
+    stem = name[: len(name) - len(extension)]
+    while stem and len((stem + extension).encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return stem.rstrip() + extension
 
 
 def type_problem(name: str, head: bytes) -> str | None:
@@ -58,6 +67,7 @@ def type_problem(name: str, head: bytes) -> str | None:
 
 
 def upload_doc_id(name: str) -> str:
+    """The readable id of an upload; :func:`ingestion.doc_ids.unique_doc_id` makes it unique."""
     return "upload/" + doc_id_for(name)
 
 

@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 
 from assistant.drafting.measures import is_header_row
 from assistant.drafting.models import DraftRequest, MunicipalityProfile, size_class_for
-from assistant.drafting.request_parser import fold as _fold
 from assistant.drafting.request_parser import parse_inhabitants
 from assistant.drafting.structure import PartSpec, load_structure
 from assistant.generation.evidence import Analyzer, QueryTerms, ScoredSentence, query_terms, score_sentences
 from assistant.handlungsfelder import HANDLUNGSFELDER
 from assistant.retrieval.base import Retriever
 from assistant.retrieval.diversity import DiverseRetriever
+from assistant.text.folding import fold as _fold
 from assistant.types import Chunk, Passage, SearchFilters
 
 # Words of a request that say what to do or for whom, not what about; kept out of the queries.

@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.errors import ConfigError
+from assistant.text.folding import fold
 
 if TYPE_CHECKING:
     from assistant.drafting.models import DraftRequest
@@ -118,14 +119,6 @@ _WORDS_COUNT = re.compile(r"(?P<number>\d{2,5})\s*Wörter", re.I)
 _SHORT = re.compile(r"\b(?:kurz|kurze[nrs]?|knapp(?:e[nrs]?)?|kompakt(?:e[nrs]?)?|stichpunktartig)\b", re.I)
 _LONG = re.compile(r"\b(?:ausführlich(?:e[nrs]?)?|detailliert(?:e[nrs]?)?|umfassend(?:e[nrs]?)?)\b", re.I)
 WORDS_PER_PAGE = 400
-
-
-def fold(text: str) -> str:
-    """Lower case with umlauts and ß spelled out, for matching names."""
-    text = text.lower()
-    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(umlaut, plain)
-    return text
 
 
 def match_handlungsfeld(text: str) -> str | None:

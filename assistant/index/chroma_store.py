@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from assistant.errors import ConfigError, IndexUnavailableError
+from assistant.errors import ConfigError, IndexUnavailableError, InvalidRequestError
 from assistant.types import Chunk, SearchFilters
 
 log = logging.getLogger(__name__)
@@ -46,10 +46,25 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int | float | bool]:
     return meta
 
 
+MAX_WHERE_TERMS = 200
+"""Most ``$or`` terms handed to Chroma in one query. Its SQLite layer rejects an expression
+tree of ~1,000 terms ("Expression tree is too large") and crashed the process at 10,000
+(tests/api/test_filter_limits.py probes 900 as still working)."""
+
+
 def where_clause(filters: SearchFilters | None) -> dict[str, Any] | None:
-    """Translate filters into a Chroma ``where``; applied inside the vector query."""
+    """Translate filters into a Chroma ``where``; applied inside the vector query.
+
+    Raises :class:`InvalidRequestError` for more than :data:`MAX_WHERE_TERMS` document sets:
+    filters built with ``model_copy`` skip :class:`SearchFilters`' own limit, so the index
+    layer checks again before anything reaches Chroma.
+    """
     if filters is None:
         return None
+    if filters.doc_sets is not None and len(set(filters.doc_sets)) > MAX_WHERE_TERMS:
+        raise InvalidRequestError(
+            f"Zu viele Dokumentmengen im Filter ({len(set(filters.doc_sets))}; höchstens {MAX_WHERE_TERMS})."
+        )
     clauses: list[dict[str, Any]] = []
     if filters.doc_type:
         clauses.append({"doc_type": filters.doc_type})
@@ -60,7 +75,7 @@ def where_clause(filters: SearchFilters | None) -> dict[str, Any] | None:
     if filters.doc_ids is not None:
         clauses.append({"doc_id": {"$in": list(filters.doc_ids) or ["\x00"]}})
     if filters.doc_sets is not None:
-        flags = [{set_flag(name): True} for name in filters.doc_sets]
+        flags = [{set_flag(name): True} for name in sorted(set(filters.doc_sets))]
         if not flags:
             flags = [{"doc_id": "\x00"}]  # no set allowed: match nothing
         clauses.append(flags[0] if len(flags) == 1 else {"$or": flags})

@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, Form, UploadFile
 from fastapi import Path as PathParam
 from pydantic import Field
 
-from assistant.api.access import can_see
+from assistant.api.access import can_change, can_see
 from assistant.api.concurrency import run_blocking
 from assistant.api.deps import Admin, Editor, RuntimeDep
 from assistant.api.keys import ApiKey
@@ -26,7 +26,8 @@ from assistant.api.uploads import (
     upload_doc_id,
 )
 from assistant.handlungsfelder import DOC_TYPES
-from assistant.types import DocumentRecord
+from assistant.types import MAX_FILTER_VALUES, DocumentRecord
+from ingestion.doc_ids import unique_doc_id
 from ingestion.pipeline import Ingestor, InputFile
 from ingestion.report import FileResult, IngestReport
 
@@ -80,8 +81,10 @@ async def upload_documents(
 ) -> IngestResponse:
     """Each file is checked (name, type, content), stored and ingested; one result per file.
 
-    A file with the name of an earlier upload replaces that document. When no file has an
-    acceptable type the answer is 415.
+    A file with the name of an earlier upload replaces that document, if every set that
+    document is in is one of the key's; otherwise the file fails with ``conflict`` and the
+    stored document stays as it is. When no file has an acceptable type the answer is 415,
+    when every file failed for a conflict 409.
     """
     sets = _check_sets(key, doc_sets)
     rejected: list[FileResult] = []
@@ -106,13 +109,22 @@ async def upload_documents(
         metadata["doc_sets"] = sets
     if doc_type:
         metadata["doc_type"] = doc_type
-    report = await run_blocking(lambda: _ingest_uploads(runtime, accepted, metadata), WRITE_TIMEOUT_S)
+    report = await run_blocking(lambda: _ingest_uploads(runtime, key, accepted, metadata), WRITE_TIMEOUT_S)
+    conflicts = [f for f in report.files if f.error_code == "conflict"]
+    if conflicts and len(conflicts) == len(report.files):
+        raise ApiProblem(409, "conflict", " ".join(f.reason or "" for f in conflicts))
     report.files[:0] = rejected
     return IngestResponse.of(report)
 
 
 def _check_sets(key: ApiKey, doc_sets: list[str] | None) -> list[str] | None:
     sets = sorted({s.strip() for s in doc_sets or [] if s.strip()})
+    if len(sets) > MAX_FILTER_VALUES:
+        raise ApiProblem(
+            422,
+            "invalid_request",
+            f"Ungültige Eingabe im Feld „doc_sets“: höchstens {MAX_FILTER_VALUES} Dokumentmengen.",
+        )
     if key.is_admin:
         return sets or None
     if not sets:
@@ -133,16 +145,28 @@ def _check_sets(key: ApiKey, doc_sets: list[str] | None) -> list[str] | None:
 
 
 def _ingest_uploads(
-    runtime: Runtime, uploads: list[tuple[str, UploadFile]], metadata: dict[str, object]
+    runtime: Runtime, key: ApiKey, uploads: list[tuple[str, UploadFile]], metadata: dict[str, object]
 ) -> IngestReport:
     started = time.perf_counter()
     store = UploadStore(runtime.uploads_dir)
     report = IngestReport()
     with runtime.writing() as assistant:
+        manifest = assistant.index.manifest
         ingestor = Ingestor(assistant.index, runtime.settings)
         for name, upload in uploads:
+            # Decided under the write lock, so no other upload can take the name in between.
+            target = (store.directory / name).resolve()
+            existing = manifest.document_by_path(str(target))
+            if existing is not None and not can_change(key, existing):
+                report.files.append(_conflict(name))
+                continue
+            doc_id = (
+                existing.doc_id
+                if existing
+                else unique_doc_id(manifest, upload_doc_id(name), path=target, name=name)
+            )
             try:
-                with store.placed(name, upload.file, {"id": upload_doc_id(name), **metadata}) as path:
+                with store.placed(name, upload.file, {"id": doc_id, **metadata}) as path:
                     result = ingestor.ingest_file(InputFile(store.directory, path))
                     if result.status == "failed":
                         raise UploadRejected
@@ -155,6 +179,19 @@ def _ingest_uploads(
         assistant.index.lexical()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _conflict(name: str) -> FileResult:
+    return FileResult(
+        path=name,
+        status="failed",
+        reason=(
+            f"Eine Datei namens „{name}“ ist bereits hochgeladen und gehört (auch) zu einer "
+            "Dokumentmenge, die dieser Schlüssel nicht ändern darf; sie bleibt unverändert. "
+            "Bitte die Datei unter einem anderen Namen hochladen."
+        ),
+        error_code="conflict",
+    )
 
 
 @router.delete("/documents/{doc_id:path}", response_model=RemovedDocument, summary="Ein Dokument entfernen")
@@ -171,6 +208,13 @@ async def delete_document(
             record = index.manifest.document(doc_id)
             if record is None or not can_see(key, record):
                 raise ApiProblem(404, "not_found", f"Kein Dokument mit der doc_id „{doc_id}“.")
+            if not can_change(key, record):
+                raise ApiProblem(
+                    403,
+                    "forbidden",
+                    f"Das Dokument „{doc_id}“ gehört auch zu Dokumentmengen, die der Schlüssel "
+                    f"„{key.name}“ nicht ändern darf.",
+                )
             removed = index.remove_document(doc_id)
             UploadStore(runtime.uploads_dir).remove(record.path)
             index.lexical()
