@@ -172,7 +172,8 @@ def _print_report(report, repaired: dict[str, object] | None) -> None:  # noqa: 
             f"wiederhergestellt: {repaired.get('vectors_restored', 0)}, "
             f"verwaiste entfernt: {repaired.get('orphans_deleted', 0)}, "
             f"neu berechnete Embeddings: {repaired.get('embeddings_computed', 0)}, "
-            f"latente Terme: {repaired.get('latent_terms_computed', 0)}."
+            f"latente Terme: {repaired.get('latent_terms_computed', 0)}, "
+            f"Satzvektoren: {repaired.get('unit_vectors_computed', 0)}."
         )
     if report.ok:
         out.print("[green]Index und Manifest stimmen überein.[/]")

@@ -76,6 +76,13 @@ class Settings(BaseSettings):
         "dense scores of their candidates; 0 switches it off, and ingest then skips computing it "
         "(README: Retrieval defaults). Backends without a sparse head ignore it.",
     )
+    reader_dense_weight: float = Field(
+        default=1.0,
+        ge=0,
+        description="Scales the reader's tuned weight of the dense similarity between the question and "
+        "each answer unit (sentence, list, label-value line); the unit vectors are computed at ingest "
+        "and cached by text hash. 1 = as tuned on the dev set; 0 switches it off, ingest included.",
+    )
     reader_window: int = Field(
         default=1,
         ge=0,

@@ -16,6 +16,8 @@ Scored with :mod:`evals.answer_metrics`:
   evidence by the same rule. The source hit rate says the right passage was cited; this says the
   reader was shown the sentence that answers. An LLM answer that paraphrases freely scores lower
   here than it deserves: for the LLM path, read it next to citation validity;
+* first-unit evidence rate: the same for the answer's first quoted unit alone, what a staff
+  member in Slack reads first;
 * latency of ``ask`` (p50/p95, milliseconds) on this machine.
 """
 
@@ -38,6 +40,7 @@ ANSWER_METRICS: tuple[str, ...] = (
     "citation_validity",
     "source_hit_rate",
     "answer_evidence_rate",
+    "first_unit_evidence_rate",
 )
 ANSWER_LABELS = {
     "abstain_unanswerable": "Enthaltung bei Unbeantwortbaren",
@@ -46,6 +49,7 @@ ANSWER_LABELS = {
     "citation_validity": "Gültige Zitate",
     "source_hit_rate": "Treffer in zitierten Quellen",
     "answer_evidence_rate": "Beleg im Antworttext",
+    "first_unit_evidence_rate": "Beleg im ersten Auszug",
 }
 
 
@@ -62,6 +66,7 @@ class AnswerEvalResult:
     source_hit_rate: float
     answer_evidence_rate: float
     latency_ms: dict[str, float]
+    first_unit_evidence_rate: float = 0.0
     details: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -75,6 +80,7 @@ class AnswerEvalResult:
             "citation_validity": self.citation_validity,
             "source_hit_rate": self.source_hit_rate,
             "answer_evidence_rate": self.answer_evidence_rate,
+            "first_unit_evidence_rate": self.first_unit_evidence_rate,
         }
 
     def to_dict(self, with_details: bool = True) -> dict[str, Any]:
@@ -111,6 +117,18 @@ def _quotes_expected(question: Question, answer: dict[str, Any]) -> bool:
     )
 
 
+def _first_unit_expected(question: Question, answer: dict[str, Any]) -> bool:
+    """Whether the first quoted unit alone (what a Slack reader sees first) covers expected evidence."""
+    citations = answer.get("citations") or []
+    if not citations:
+        return False
+    first = citations[0]
+    sentence = MARKER.sub(" ", first["sentence"])
+    return any(
+        EvidenceMatcher(e.doc_id, e.evidence).covered_by(first["doc_id"], sentence) for e in question.expected
+    )
+
+
 def _percentile(values: Sequence[float], q: float) -> float:
     if not values:
         return 0.0
@@ -122,7 +140,7 @@ def evaluate_answers(assistant: Any, questions: Sequence[Question]) -> AnswerEva
     """Ask every question through ``assistant`` (an :class:`assistant.service.Assistant`) and score."""
     pairs: list[tuple[bool, bool]] = []
     markers = valid = 0
-    hits = quoted = answered_answerable = 0
+    hits = quoted = first_quoted = answered_answerable = 0
     latencies: list[float] = []
     details: list[dict[str, Any]] = []
     mode = ""
@@ -135,13 +153,15 @@ def evaluate_answers(assistant: Any, questions: Sequence[Question]) -> AnswerEva
         validity = citation_validity(answer)
         markers += validity.markers
         valid += validity.valid
-        hit = quotes = None
+        hit = quotes = first = None
         if not question.unanswerable and not result.abstained:
             answered_answerable += 1
             hit = _cites_expected(question, answer)
             quotes = _quotes_expected(question, answer)
+            first = _first_unit_expected(question, answer)
             hits += hit
             quoted += quotes
+            first_quoted += first
         details.append(
             {
                 "id": question.id,
@@ -152,6 +172,7 @@ def evaluate_answers(assistant: Any, questions: Sequence[Question]) -> AnswerEva
                 "citations_valid": validity.valid,
                 "cites_expected": hit,
                 "quotes_expected": quotes,
+                "first_unit_expected": first,
                 "answer": result.answer[:300],
             }
         )
@@ -164,6 +185,7 @@ def evaluate_answers(assistant: Any, questions: Sequence[Question]) -> AnswerEva
         citation_validity=valid / markers if markers else 1.0,
         source_hit_rate=hits / answered_answerable if answered_answerable else 0.0,
         answer_evidence_rate=quoted / answered_answerable if answered_answerable else 0.0,
+        first_unit_evidence_rate=first_quoted / answered_answerable if answered_answerable else 0.0,
         latency_ms={
             "p50": round(statistics.median(latencies), 1) if latencies else 0.0,
             "p95": round(_percentile(latencies, 0.95), 1),

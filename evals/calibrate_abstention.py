@@ -25,6 +25,7 @@ import numpy as np
 
 from assistant.generation.abstention import FEATURES, MODEL_FILE, AbstentionModel
 from assistant.generation.evidence import evidence_features
+from assistant.generation.reader import UnitReader
 from assistant.service import Assistant
 from evals.runner import DEFAULT_TEAM_ROOTS, eval_settings, open_team_index, team_index_name
 
@@ -37,6 +38,7 @@ def collect(dataset: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
     index, _ = open_team_index(settings, DEFAULT_TEAM_ROOTS)
     with index:
         assistant = Assistant(index, settings)
+        reader = UnitReader.for_index(index)
         for line in dataset.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
@@ -44,7 +46,10 @@ def collect(dataset: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
             if case.get("type") == "draft":
                 continue
             passages = assistant.answer_passages(case["question"])
-            features = evidence_features(case["question"], passages, index)
+            reading = reader.read(case["question"], passages)
+            features = evidence_features(
+                case["question"], passages, index, terms=reading.terms, sentences=reading.units
+            )
             rows.append([features[name] for name in FEATURES])
             labels.append(0 if case.get("unanswerable") else 1)
             ids.append(case["id"])

@@ -17,6 +17,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.text.sentences import split_sentences
 from assistant.types import embedding_text
+from ingestion.announced_lists import expand_announced_lists
 from ingestion.document import Block, LoadedDocument
 
 __all__ = ["ChunkDraft", "chunk_document"]
@@ -80,7 +81,7 @@ def chunk_document(
             "little room for text. Shorten the title or raise max_tokens."
         )
     drafts: list[ChunkDraft] = []
-    for path, blocks in _sections(doc.blocks, title):
+    for path, blocks in _sections(expand_announced_lists(doc.blocks), title):
         fitted = _fit_section_path(path, title, max_tokens, count_tokens)
         packer = _SectionPacker(title, fitted, max_tokens, count_tokens)
         packer.add_blocks(blocks)

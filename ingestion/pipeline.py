@@ -34,7 +34,9 @@ from ingestion.titles import fallback_title
 log = logging.getLogger(__name__)
 
 # Bump when loading, cleaning or chunking changes in a way that changes chunks.
-PIPELINE_VERSION = "2"  # 2: readable titles for machine-made file names (ingestion/titles.py)
+# 2: readable titles for machine-made file names (ingestion/titles.py)
+# 3: headings a lead-in announces become its list items (ingestion/announced_lists.py)
+PIPELINE_VERSION = "3"
 
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -100,6 +102,7 @@ class Ingestor:
         report.latent_terms_backfilled = self.index.backfill_latent_terms()
         if report.latent_terms_backfilled:
             log.info("latent terms computed for %d existing chunks", report.latent_terms_backfilled)
+        report.unit_vectors_backfilled = self.index.backfill_unit_vectors()
         self.index.lexical()  # rebuild and persist the lexical index for the new generation
         report.seconds = round(time.perf_counter() - started, 3)
         return report

@@ -40,6 +40,9 @@ class IngestReport(BaseModel):
     latent_terms_backfilled: int = Field(
         default=0, description="Existing chunks that got their latent-term vectors in this run."
     )
+    unit_vectors_backfilled: int = Field(
+        default=0, description="Answer units of existing chunks that got their vector in this run."
+    )
     reconciled: dict[str, int] = Field(default_factory=dict)
 
     def count(self, status: FileStatus) -> int:

@@ -34,6 +34,8 @@ FEATURES = (
     "dense_top",
     "known_term_share",
     "answer_slot_coverage",
+    "reader_best_similarity",
+    "reader_top_coverage",
 )
 
 

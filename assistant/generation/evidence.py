@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.text.answer_types import AnswerType, expected_answer_type
-from assistant.text.sentences import split_sentences
+from assistant.text.units import MIN_UNIT_CHARS, answer_units, is_label_value
 from assistant.types import Passage
 
 
@@ -64,18 +64,24 @@ def query_terms(question: str, analyzer: Analyzer) -> QueryTerms:
 
 @dataclass
 class ScoredSentence:
+    """One answer unit of a passage (sentence, lead-in with its list, label-value line) scored
+    for a question. ``score`` ranks the units; the reader (:mod:`assistant.generation.reader`)
+    recomputes it with ``similarity`` where unit vectors exist."""
+
     text: str
     passage_rank: int
     position: int
     coverage: float
     score: float
     tokens: frozenset[str]
+    passage_weight: float = 0.0  # the passage's retrieval score relative to the best passage
+    similarity: float | None = None  # dense similarity of question and unit (None: no vector)
 
 
 def score_sentences(
     question_terms: QueryTerms, passages: list[Passage], analyzer: Analyzer
 ) -> list[ScoredSentence]:
-    """Every sentence of the passages, scored by coverage and by its passage's rank."""
+    """Every unit of the passages, scored by lexical coverage and by its passage's rank."""
     if not passages:
         return []
     top = max(p.score for p in passages) or 1.0
@@ -83,12 +89,12 @@ def score_sentences(
     for rank, passage in enumerate(passages):
         weight = max(passage.score, 0.0) / top if top > 0 else 0.0
         for position, sentence in enumerate(answer_units(passage.chunk.text)):
-            if len(sentence) < 25:
+            if len(sentence) < MIN_UNIT_CHARS and not is_label_value(sentence):
                 continue  # headings, list labels and fragments make poor answers
             tokens = frozenset(analyzer.analyze(sentence))
             coverage = question_terms.coverage(set(tokens))
             score = 0.65 * coverage + 0.35 * weight - 0.02 * rank
-            out.append(ScoredSentence(sentence, rank, position, coverage, score, tokens))
+            out.append(ScoredSentence(sentence, rank, position, coverage, score, tokens, weight))
     return sorted(out, key=lambda s: (-s.score, s.passage_rank, s.position))
 
 
@@ -133,26 +139,6 @@ def missing_value_note(question: str, features: dict[str, float]) -> str:
     return f"Die gefundenen Passagen nennen {expected.missing_de} zu dieser Frage."
 
 
-_BULLET = re.compile(r"^\s*(?:[-•*–]|\d{1,2}[.)])\s+")
-
-
-def answer_units(text: str, *, max_list_chars: int = 600) -> list[str]:
-    """Sentences of a passage, bullets stripped; a lead-in ending in ':' keeps its list items."""
-    units: list[str] = []
-    collecting = False
-    for sentence in split_sentences(text):
-        is_item = bool(_BULLET.match(sentence))
-        clean = _BULLET.sub("", sentence).strip()
-        if not clean:
-            continue
-        if collecting and is_item and len(units[-1]) + len(clean) < max_list_chars:
-            units[-1] = f"{units[-1]}{' ' if units[-1][-1] in ':.;!?' else '; '}{clean}"
-            continue
-        units.append(clean)
-        collecting = clean.endswith(":")
-    return units
-
-
 # A statement ends like one: full stop, colon, semicolon, closing quote or bracket.
 _STATEMENT_END = re.compile(r"[.!:;\"'“”»«)\]]$")
 # A line this short without such an ending is a heading, a label or a caption.
@@ -168,12 +154,14 @@ def quotable(unit: str, expected: AnswerType | None = None) -> bool:
     („Neue Glasfasertrasse | rund 1.450 km“), a lead-in with its list items („… folgende
     Leistungen: Hundeanmeldung; Bewohnerparkausweis“, see :func:`answer_units`) and a short
     line holding the kind of value the question asks for (``expected``, e.g. a date for
-    „Wann …?“) are quotable.
+    „Wann …?“) and label–value lines („Wo? online“) are quotable.
     """
     text = unit.strip()
     if not text or text.endswith("?") or text.startswith("…") or text.endswith("…"):
         return False
     if "|" in text or "; " in text or _STATEMENT_END.search(text) or len(text.split()) > HEADING_MAX_WORDS:
+        return True
+    if is_label_value(text):  # „Wo? online“: the source's own label says what the value is
         return True
     return expected is not None and expected.present_in(text)
 
@@ -188,8 +176,9 @@ def evidence_features(
 ) -> dict[str, float]:
     """Signals for the abstention check, all in 0..1 except the raw dense similarity.
 
-    A caller that has already scored the passages' sentences (``score_sentences`` over the
-    same passages) passes ``terms`` and ``sentences`` so the work is not done twice.
+    A caller that has already scored the passages' units (the reader's ``Reading`` over the
+    same passages, best first) passes ``terms`` and ``sentences`` so the work is not done twice
+    and the reader's features are filled in.
     """
     if terms is None:
         terms = query_terms(question, analyzer)
@@ -212,4 +201,10 @@ def evidence_features(
         "rare_term_coverage": terms.rare_coverage(union),
         "dense_top": max(dense, default=0.0),
         "query_terms": float(len(terms.weights)),
+        # From the reader (assistant/generation/reader.py) when its units are passed: how close
+        # the best unit is in meaning, and how much of the question the unit it ranks first covers.
+        "reader_best_similarity": max(
+            (s.similarity for s in sentences if s.similarity is not None), default=0.0
+        ),
+        "reader_top_coverage": sentences[0].coverage if sentences else 0.0,
     }

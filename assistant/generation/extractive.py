@@ -1,8 +1,9 @@
-"""The default answerer: quotes the best sentences of the sources, each with its [n].
+"""The default answerer: quotes the best answer units of the sources, each with its [n].
 
-Needs no LLM. It picks the sentences that cover the question's terms best (weighted by
-how specific each term is and by the passage's retrieval rank), drops near-duplicates,
-keeps document order within a source and labels the result as compiled from the sources.
+Needs no LLM. The reader (:mod:`assistant.generation.reader`) ranks the passages' units by
+lexical coverage, dense similarity and passage rank; the best-supported unit comes first, then
+at most three more that add something (no near-duplicates, nothing that only restates the
+question), labelled as compiled from the sources.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ from assistant.generation.evidence import (
     evidence_features,
     missing_value_note,
     pinned,
-    query_terms,
     quotable,
-    score_sentences,
 )
+from assistant.generation.reader import Reader, UnitReader
 from assistant.text.answer_types import AnswerType, expected_answer_type
 from assistant.types import Answer, Citation, Passage, Source
 
@@ -41,6 +41,7 @@ class ExtractiveAnswerer:
         max_chars: int = 900,
         per_passage: int = 2,
         abstention_model: AbstentionModel | None = None,
+        reader: Reader | None = None,
     ) -> None:
         if max_sentences <= 0:
             raise ValueError(f"max_sentences must be greater than 0. Currently, it is {max_sentences}.")
@@ -49,20 +50,21 @@ class ExtractiveAnswerer:
         self.max_chars = max_chars
         self.per_passage = per_passage
         self.abstention_model = abstention_model or load_model()
+        self.reader = reader or UnitReader.for_index(analyzer)
 
     def answer(self, question: str, passages: list[Passage]) -> Answer:
         started = time.perf_counter()
         if not passages:
             return abstention(question, self.mode, passages, "Keine passenden Passagen gefunden.")
         analyzer = pinned(self.analyzer)
-        terms = query_terms(question, analyzer)
-        sentences = score_sentences(terms, passages, analyzer)
+        reading = self.reader.read(question, passages)
+        terms, sentences = reading.terms, reading.units
         features = evidence_features(question, passages, analyzer, terms=terms, sentences=sentences)
         if self.abstention_model.should_abstain(features):
             answer = abstention(question, self.mode, passages, missing_value_note(question, features))
             answer.timings["generate_ms"] = round((time.perf_counter() - started) * 1000, 2)
             return answer
-        chosen = self._select(sentences, expected_answer_type(question))
+        chosen = self._select(sentences, expected_answer_type(question), question_tokens=set(terms.weights))
         if not chosen:
             return abstention(question, self.mode, passages, "Keine Aussage in den Passagen passt zur Frage.")
         answer = compose(question, passages, chosen)
@@ -74,10 +76,13 @@ class ExtractiveAnswerer:
         yield from answer.answer.splitlines(keepends=True)
         yield answer
 
-    def _select(self, sentences: list[ScoredSentence], expected: AnswerType | None) -> list[ScoredSentence]:
+    def _select(
+        self, sentences: list[ScoredSentence], expected: AnswerType | None, question_tokens: set[str]
+    ) -> list[ScoredSentence]:
         return select_sentences(
             sentences,
             expected=expected,
+            question_tokens=question_tokens,
             max_sentences=self.max_sentences,
             max_chars=self.max_chars,
             per_passage=self.per_passage,
@@ -93,14 +98,20 @@ def select_sentences(
     min_share_of_best: float = 0.5,
     exclude: list[ScoredSentence] | None = None,
     expected: AnswerType | None = None,
+    question_tokens: set[str] | None = None,
 ) -> list[ScoredSentence]:
     """Best-first choice of quotable sentences (ranked by :func:`score_sentences`): caps, no
     near-duplicates, no headings, questions or cut-off text (:func:`quotable`).
 
     ``exclude`` are sentences chosen elsewhere that the choice must not repeat; ``expected``
-    is the kind of value the question asks for, which keeps short lines holding one quotable.
+    is the kind of value the question asks for, which keeps short lines holding one quotable;
+    a unit whose terms are all the question's (``question_tokens``) only restates it.
     """
-    sentences = [s for s in sentences if quotable(s.text, expected)]
+    sentences = [
+        s
+        for s in sentences
+        if quotable(s.text, expected) and not (question_tokens and s.tokens and s.tokens <= question_tokens)
+    ]
     chosen: list[ScoredSentence] = []
     used_chars = 0
     best = sentences[0].score if sentences else 0.0
@@ -119,8 +130,8 @@ def select_sentences(
 
 
 def compose(question: str, passages: list[Passage], chosen: list[ScoredSentence]) -> Answer:
-    """Number the cited passages in order of first use and write the answer text."""
-    chosen = sorted(chosen, key=lambda s: (s.passage_rank, s.position))
+    """Write the answer text: the best-supported unit first, then the others in the order of
+    the reader; sources numbered in order of first use."""
     numbers: dict[int, int] = {}
     for sentence in chosen:
         numbers.setdefault(sentence.passage_rank, len(numbers) + 1)

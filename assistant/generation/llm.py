@@ -28,6 +28,7 @@ from assistant.generation.abstention import AbstentionModel, load_model
 from assistant.generation.base import NOTHING_FOUND, Answerer, abstention, new_answer_id, number_sources
 from assistant.generation.citations import OutputSanitizer, check_citations, neutralise_output, urls_in
 from assistant.generation.evidence import Analyzer, evidence_features, missing_value_note, pinned
+from assistant.generation.reader import UnitReader
 from assistant.types import Answer, Passage, Source
 
 if TYPE_CHECKING:
@@ -196,7 +197,10 @@ class LLMAnswerer:
     def _evidence_abstention(self, question: str, passages: list[Passage]) -> Answer | None:
         if not passages:
             return abstention(question, self.mode, passages, "Keine passenden Passagen gefunden.")
-        features = evidence_features(question, passages, pinned(self.analyzer))
+        reading = UnitReader.for_index(self.analyzer).read(question, passages)
+        features = evidence_features(
+            question, passages, pinned(self.analyzer), terms=reading.terms, sentences=reading.units
+        )
         if self.abstention_model.should_abstain(features):
             return abstention(question, self.mode, passages, missing_value_note(question, features))
         return None

@@ -27,6 +27,7 @@ from assistant.index.chroma_store import ChromaStore
 from assistant.index.lexical import LexicalIndex
 from assistant.index.lock import IndexLock
 from assistant.index.manifest import Manifest, text_hash
+from assistant.index.unit_vectors import UnitVectors
 from assistant.types import Chunk, DocumentRecord, Passage, SearchFilters
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,10 @@ class Index:
         # Latent terms (assistant/embeddings/sparse.py): computed at ingest when the backend
         # has them and the settings use them; every visible chunk then has a vector.
         self.sparse: SparseEncoder | None = sparse_encoder(embedder) if settings.sparse_weight > 0 else None
+        # Answer-unit vectors for the reader (assistant/index/unit_vectors.py), likewise.
+        self.units: UnitVectors | None = (
+            UnitVectors(self.manifest, embedder) if settings.reader_dense_weight > 0 else None
+        )
 
     def close(self) -> None:
         if getattr(self, "chroma", None) is not None:
@@ -152,11 +157,18 @@ class Index:
             return None
         return {cid: cached[h] for cid, h in hashes.items()}
 
+    def backfill_unit_vectors(self) -> int:
+        """Answer-unit vectors for every visible chunk that lacks them (an index built before
+        them, or with them switched off); returns how many were computed."""
+        return self.units.compute(self.manifest.all_chunks()) if self.units is not None else 0
+
     def write_document(self, record: DocumentRecord, chunks: list[Chunk]) -> None:
         """Replace a document's chunks atomically as far as searches can tell."""
         self.manifest.stage_chunks(chunks)
         vectors = self.embed_chunks(chunks)
         self.sparse_chunks(chunks)
+        if self.units is not None:
+            self.units.compute(chunks)
         self.chroma.upsert(chunks, vectors)
         old = self.manifest.commit_document(record, chunks)
         if old:
@@ -239,7 +251,7 @@ class Index:
 
     def dense_search(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
         """Nearest chunks by embedding similarity (only visible chunks)."""
-        vector = self.embedder.embed_query(query)
+        vector = self.units.query(query) if self.units is not None else self.embedder.embed_query(query)
         hits = self.chroma.query(vector, k + 8, filters)
         return self._passages(hits, "dense")[:k]
 

@@ -34,6 +34,7 @@ class IndexCounts:
     generation: int
     cached_embeddings: int  # visible chunks whose vector is in the embedding cache
     missing_latent_terms: int | None = None  # distinct chunk texts without latent terms; None: unused
+    missing_unit_vectors: int | None = None  # distinct answer units without a vector; None: unused
 
     @classmethod
     def of(cls, index: Index) -> IndexCounts:
@@ -50,6 +51,7 @@ class IndexCounts:
                 if index.sparse
                 else None
             )
+            units = index.units.missing(chunks) if index.units is not None else None
         lexical = LexicalIndex.load(index.lexical_dir)
         return cls(
             documents=len(documents),
@@ -62,6 +64,7 @@ class IndexCounts:
             generation=generation,
             cached_embeddings=cached,
             missing_latent_terms=latent,
+            missing_unit_vectors=units,
         )
 
 
@@ -101,6 +104,11 @@ class VerifyReport:
             out.append(
                 f"{self.counts.missing_latent_terms} Abschnitte haben keine latenten Terme (die Suche nutzt "
                 "sie dann gar nicht); --repair oder das nächste Einlesen berechnet sie."
+            )
+        if self.counts.missing_unit_vectors:
+            out.append(
+                f"{self.counts.missing_unit_vectors} Sätze haben keinen Satzvektor (Antworten wählen sie "
+                "dann nur nach Stichworten); --repair oder das nächste Einlesen berechnet sie."
             )
         if self.counts.staged_chunks:
             out.append(
@@ -155,6 +163,7 @@ class RepairReport:
     vectors_written: int = 0
     embeddings_computed: int = 0
     latent_terms_computed: int = 0
+    unit_vectors_computed: int = 0
     lexical_rebuilt: bool = False
     incomplete_documents: list[str] = field(default_factory=list)
 
@@ -170,6 +179,7 @@ def repair_index(index: Index) -> RepairReport:
         vectors_restored=reconciled.vectors_restored,
         embeddings_computed=index.embeddings_computed - before,
         latent_terms_computed=index.backfill_latent_terms(),
+        unit_vectors_computed=index.backfill_unit_vectors(),
         lexical_rebuilt=True,
     )
     report.incomplete_documents = verify_index(index).incomplete_documents
@@ -190,6 +200,7 @@ def rebuild_index(index: Index) -> RepairReport:
         index.chroma.upsert(batch, index.embed_chunks(batch))  # cache first, embeds only what is missing
         report.vectors_written += len(batch)
     report.latent_terms_computed = index.backfill_latent_terms()
+    report.unit_vectors_computed = index.backfill_unit_vectors()
     index.rebuild_lexical()
     report.lexical_rebuilt = True
     report.embeddings_computed = index.embeddings_computed - before

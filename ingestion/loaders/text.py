@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import CorruptDocumentError
+from assistant.text.units import is_label_value
 from ingestion.cleaning.normalize import join_wrapped_lines
 from ingestion.document import Block, BlockKind, LoadedDocument
 from ingestion.loaders.metadata import split_front_matter
@@ -234,6 +235,7 @@ def _is_heading_text(text: str) -> bool:
         and len(text.split()) <= HEADING_MAX_WORDS
         and not _SENTENCE_END.search(text)
         and (text[:1].isupper() or text[:1].isdigit() or text[:1] in "\"'„“»")
+        and not is_label_value(text)  # „Wo? online“ is a fact with its label, not a heading
     )
 
 
