@@ -109,7 +109,13 @@ class UnitReader:
 
     def read(self, question: str, passages: list[Passage]) -> Reading:
         analyzer = pinned(self.analyzer)
-        terms = query_terms(question, analyzer)
+        return self.read_with_terms(question, query_terms(question, analyzer), passages, analyzer)
+
+    def read_with_terms(
+        self, question: str, terms: QueryTerms, passages: list[Passage], analyzer: Analyzer
+    ) -> Reading:
+        """:meth:`read` with the caller's term weights and analyzer (drafting boosts topic terms
+        and splits compounds the index does not)."""
         units = score_sentences(terms, passages, analyzer)
         if self.vectors is not None and units:
             self._add_similarity(question, units)
