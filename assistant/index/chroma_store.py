@@ -163,7 +163,38 @@ class ChromaStore:
                 f"Der Chroma-Server {self.where} ist nicht erreichbar ({type(exc).__name__}). "
                 "Bitte prüfen, ob er läuft (chroma run), und später erneut versuchen."
             )
+        damage = _damage(exc)
+        if damage is not None and not self.where.startswith(("http://", "https://")):
+            self._forget_half_started()
+            log.info("Chroma database damaged: path=%s error=%s", self.where, exc)
+            return IndexUnavailableError(
+                # the index's name, not its path: /ready shows this to callers without a key
+                f"Die Chroma-Datenbank (chroma.sqlite3) des Index „{Path(self.where).parent.name}“ "
+                f"ist beschädigt ({damage}). "
+                "Reparieren: 'python -m assistant rebuild' baut die Vektoren aus dem Manifest neu auf "
+                "(die Dokumente bleiben erhalten)."
+            )
         return IndexUnavailableError(f"Chroma ist nicht erreichbar oder beschädigt ({self.where}): {exc}")
+
+    def _forget_half_started(self) -> None:
+        """Drop this path's embedded Chroma system from chromadb's process-wide cache if it never started.
+
+        chromadb caches the system per path before starting it (``SharedSystemClient``); when
+        starting fails (a damaged chroma.sqlite3) the broken system stays cached, and the next
+        open in this process fails with "'RustBindingsAPI' object has no attribute 'bindings'"
+        instead of the real cause. A system that did start is shared and left alone.
+        """
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        systems = SharedSystemClient._identifier_to_system
+        system = systems.get(self.where)
+        try:
+            started = system is None or all(c._running for c in system.components())
+        except Exception:  # noqa: BLE001 - chromadb internals; a system we cannot inspect is broken
+            started = False
+        if not started:
+            systems.pop(self.where, None)
+            SharedSystemClient._identifier_to_refcount.pop(self.where, None)
 
     def _call(self, operation: Callable[[Any], T]) -> T:
         """Run ``operation(collection)``; translate outages, follow a re-created collection once."""
@@ -235,6 +266,27 @@ class ChromaStore:
         ids = result["ids"][0]
         distances = result["distances"][0] if result.get("distances") else [0.0] * len(ids)
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True)]
+
+
+# SQLite's result codes in Chroma's messages: 11 SQLITE_CORRUPT, 26 SQLITE_NOTADB.
+_SQLITE_DAMAGE = (
+    ("(code: 26)", "keine SQLite-Datenbank"),
+    ("file is not a database", "keine SQLite-Datenbank"),
+    ("(code: 11)", "Datei beschädigt oder abgeschnitten"),
+    ("malformed", "Datei beschädigt oder abgeschnitten"),
+    ("no such table", "Tabellen fehlen"),
+)
+
+
+def _damage(exc: BaseException) -> str | None:
+    """German reason when ``exc`` says the embedded database file is damaged, else None."""
+    text = str(exc)
+    if isinstance(exc, AttributeError) and "bindings" in text:
+        return "ein früherer Versuch, sie zu öffnen, ist gescheitert"
+    for marker, reason in _SQLITE_DAMAGE:
+        if marker in text:
+            return reason
+    return None
 
 
 def _heartbeat(url: str, timeout_s: float) -> None:
