@@ -14,6 +14,8 @@ import numpy as np
 
 from assistant.embeddings import Embedder
 from assistant.embeddings.sparse import SparseVector
+from assistant.generation.reader import UnitReader
+from assistant.generation.rerank import ReaderReranker
 from assistant.index import Index
 from assistant.retrieval import Retriever, build_retriever
 from assistant.retrieval.windows import WindowRetriever
@@ -31,7 +33,10 @@ INDEX_CONFIGURATIONS: dict[str, tuple[str, str, bool, bool]] = {
     "hybrid": ("hybrid", "minmax", False, True),
     "hybrid-rrf": ("hybrid", "rrf", False, True),
     "hybrid-window": ("hybrid", "minmax", True, True),
+    "hybrid-window-reranked": ("hybrid", "minmax", True, True),
 }
+# Configurations whose windows the reader reorders (assistant/generation/rerank.py).
+RERANKED = {"hybrid-window-reranked"}
 ALL_CONFIGURATIONS: tuple[str, ...] = (*INDEX_CONFIGURATIONS, BASELINE)
 DEFAULT_TEAM_CONFIGURATIONS = ALL_CONFIGURATIONS
 DEFAULT_XQUAD_CONFIGURATIONS: tuple[str, ...] = (
@@ -107,6 +112,9 @@ def index_configurations(
             detail += (
                 f", hits widened by {window} neighbouring chunk(s) on each side, at most {window_chars} chars"
             )
+        if name in RERANKED:
+            retriever = ReaderReranker(retriever, UnitReader.for_index(index))
+            detail += ", top 20 reordered by the reader's best unit (share 0.5)"
         configurations.append(RetrieverConfiguration(name, f"Assistant retriever: {detail}", retriever))
     return configurations
 
