@@ -36,7 +36,7 @@ SCALE_DIR = CACHE / "scale"
 REAL_ROOTS = [p for p in (ROOT / "corpus", ROOT.parent / "shared" / "seed-corpus") if p.exists()]
 XQUAD_FILE = ROOT.parent / "shared" / "benchmarks" / "xquad-de" / "xquad.de.json"
 # Bump when the synthetic recipe changes, so cached indexes are rebuilt.
-RECIPE_VERSION = "2"  # 2: latent-term vectors for every chunk
+RECIPE_VERSION = "3"  # 2: latent-term vectors for every chunk; 3: answer-unit vectors
 MARKER = "bench-index.json"
 
 
@@ -98,6 +98,9 @@ def ensure_scale_index(size: int, embedder: Embedder) -> dict[str, object]:
         {name for c in chunks if c.municipality for name in (c.municipality, c.municipality.split()[-1])}
     )
     synthetic = SyntheticCorpus(pool, vectors, places, sparse=latent)
+    # A synthetic chunk's answer units are its pool sentences: their passage vectors are the
+    # unit vectors, so the reader's cache read at query time is paid as in production.
+    unit_vectors = {text_hash(sentence.text): vector for sentence, vector in zip(pool, vectors, strict=True)}
     print(
         f"building {size_label(size)}: {len(chunks)} real chunks + {max(size - len(chunks), 0)} synthetic"
         f" (pool of {len(pool)} sentences) ...",
@@ -117,6 +120,11 @@ def ensure_scale_index(size: int, embedder: Embedder) -> dict[str, object]:
                 index.manifest.store_sparse(
                     index.sparse.sparse_name, dict(zip(hashes, doc_latent, strict=True))
                 )
+            if index.units is not None:
+                units = index.units.texts(doc_chunks)
+                index.manifest.store_embeddings(
+                    index.units.model, {h: unit_vectors[h] for h in units if h in unit_vectors}
+                )
             index.write_document(record, doc_chunks)
             written += len(doc_chunks)
             if time.perf_counter() - last_report > 30:
@@ -129,6 +137,8 @@ def ensure_scale_index(size: int, embedder: Embedder) -> dict[str, object]:
         index.lexical()
         lexical_s = time.perf_counter() - lexical_started
         status = index.status()
+        # Units the pool lacks (list items joined to their lead-in) were encoded in the build.
+        units_computed = index.units.computed if index.units is not None else 0
     marker = {
         "recipe": RECIPE_VERSION,
         "model": embedder.name,
@@ -137,6 +147,7 @@ def ensure_scale_index(size: int, embedder: Embedder) -> dict[str, object]:
         "vectors": status["vectors"],
         "documents": status["documents"],
         "real_chunks": real_count,
+        "unit_vectors_computed": units_computed,
         "synthetic_chunks": written,
         "pool_sentences": len(pool),
         "write_s": round(write_s, 1),
