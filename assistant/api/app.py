@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
+from assistant.api.headers import SecurityHeadersMiddleware
 from assistant.api.limits import BodySizeLimitMiddleware
 from assistant.api.problems import install_handlers
 from assistant.api.routes import ask, documents, feedback, health, openai_compat
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Authorization", "X-API-Key", "Content-Type"],
         )
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: 413s and CORS answers get them too
     for module in (health, ask, feedback, documents):
         app.include_router(module.router, prefix=API_PREFIX)
     _include_drafts(app)
