@@ -36,7 +36,11 @@ class SearchResponse(BaseModel):
 
 
 class FeedbackRequest(BaseModel):
-    answer_id: str = Field(min_length=1, max_length=200)
+    answer_id: str = Field(
+        min_length=1,
+        max_length=200,
+        description="answer_id einer Antwort, die derselbe Schlüssel kürzlich erhalten hat (sonst 404).",
+    )
     rating: Rating
     comment: str = Field(default="", max_length=4000)
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from assistant.api.concurrency import run_blocking
 from assistant.api.deps import Reader, RuntimeDep
 from assistant.api.models import FeedbackReceipt, FeedbackRequest
-from assistant.api.problems import PROBLEM_RESPONSES
+from assistant.api.problems import PROBLEM_RESPONSES, ApiProblem
 from assistant.feedback import Feedback, FeedbackSource
 
 router = APIRouter(tags=["Rückmeldungen"], responses=PROBLEM_RESPONSES)
@@ -15,19 +15,29 @@ router = APIRouter(tags=["Rückmeldungen"], responses=PROBLEM_RESPONSES)
 
 @router.post("/feedback", response_model=FeedbackReceipt, status_code=201, summary="Antwort bewerten")
 async def feedback(body: FeedbackRequest, key: Reader, runtime: RuntimeDep) -> FeedbackReceipt:
-    """Store a rating. Question, answer and sources are added when this process gave the answer."""
+    """Store a rating of an answer this key received recently from this process.
+
+    Question, answer and sources are stored with it. An unknown answer_id and one that
+    belongs to another key get the same 404, so a key cannot probe other keys' answers.
+    """
     answer = runtime.answers.get(body.answer_id, key.key_id)
+    if answer is None:
+        raise ApiProblem(
+            404,
+            "not_found",
+            f"Keine Antwort mit der answer_id „{body.answer_id}“ für diesen Schlüssel. Bewertet werden "
+            "können nur Antworten, die dieser Schlüssel kürzlich von diesem Server erhalten hat.",
+        )
     record = Feedback(
         answer_id=body.answer_id,
         rating=body.rating,
         comment=body.comment,
         channel="api",
         user=key.name,
+        question=answer.question,
+        answer=answer.answer,
+        sources=[FeedbackSource(doc_id=s.doc_id, title=s.title, text=s.text) for s in answer.sources],
     )
-    if answer is not None:
-        record.question = answer.question
-        record.answer = answer.answer
-        record.sources = [FeedbackSource(doc_id=s.doc_id, title=s.title, text=s.text) for s in answer.sources]
     stored = await run_blocking(lambda: runtime.feedback.add(record), runtime.settings.api_timeout_s)
     return FeedbackReceipt(
         feedback_id=stored.feedback_id,
