@@ -4,7 +4,8 @@
 
 Ingests PATHs (default: corpus/ and ../shared/seed-corpus/) into a fresh temporary index,
 then encodes exactly the chunks that ingestion produced in one plain call per view (the dense
-vectors, plus the latent terms when the settings use them, as ingestion does), and prints
+vectors, plus the latent terms and the reader's answer-unit vectors when the settings use them,
+as ingestion does), and prints
 chunks/s for both and their ratio (target: ingestion >= 80% of raw encoding).
 The model is loaded before either timer starts. Prints numbers; asserts nothing.
 """
@@ -20,6 +21,7 @@ from assistant.config import Settings
 from assistant.embeddings import create_embedder
 from assistant.embeddings.sparse import sparse_encoder
 from assistant.index import Index
+from assistant.text.units import scored_units
 from ingestion.pipeline import Ingestor
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +52,16 @@ def main() -> None:
         encoder = sparse_encoder(embedder) if settings.sparse_weight > 0 else None
         if encoder is not None:
             encoder.sparse_documents(texts)
+        sparse_done = time.perf_counter()
+        units = (
+            sorted({u for c in chunks for u in scored_units(c.text)})
+            if settings.reader_dense_weight > 0
+            else []
+        )
+        if units:
+            embedder.embed_documents(units)  # the reader's unit vectors, as ingestion computes them
         embed_s = time.perf_counter() - started
+        units_s = embed_s - (sparse_done - started)
 
     n = len(chunks)
     ingest_rate, embed_rate = n / ingest_s, n / embed_s
@@ -63,7 +74,9 @@ def main() -> None:
     )
     print(
         f"raw encoding:         {embed_s:8.2f} s  {embed_rate:8.2f} chunks/s"
-        f" (dense {dense_s:.2f} s{f', latent terms {embed_s - dense_s:.2f} s' if encoder else ''})"
+        f" (dense {dense_s:.2f} s"
+        f"{f', latent terms {sparse_done - started - dense_s:.2f} s' if encoder else ''}"
+        f"{f', {len(units)} answer units {units_s:.2f} s' if units else ''})"
     )
     print(f"ratio:                {ingest_rate / embed_rate:8.1%}  (target >= 80%)")
 
