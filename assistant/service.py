@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from assistant.config import Settings
+from assistant.conversation import StandaloneQuestion, Turn, condense
 from assistant.generation.base import Answerer
 from assistant.index import Index
 from assistant.retrieval import build_retriever
 from assistant.retrieval.base import Retriever
 from assistant.retrieval.diversity import DiverseRetriever
+from assistant.retrieval.preference import PreferredDocuments
+from assistant.retrieval.safe_text import SafeTextRetriever
 from assistant.retrieval.windows import WindowRetriever
 from assistant.types import Answer, Passage, SearchFilters
 
@@ -33,9 +36,17 @@ class Assistant:
         self.settings = settings
         self._answerer = answerer
 
-    def retriever(self, mode: str = "hybrid", *, diverse: bool = False, windows: bool = False) -> Retriever:
+    def retriever(
+        self,
+        mode: str = "hybrid",
+        *,
+        diverse: bool = False,
+        windows: bool = False,
+        prefer: Collection[str] = (),
+    ) -> Retriever:
         """The retriever for ``mode``; ``diverse`` adds the diversity step, ``windows`` hands each
-        hit over with ``settings.reader_window`` neighbouring chunks on each side."""
+        hit over with ``settings.reader_window`` neighbouring chunks on each side, ``prefer``
+        boosts the passages of those documents (a follow-up's earlier sources)."""
         retriever: Retriever = build_retriever(
             self.index,
             mode,
@@ -43,6 +54,8 @@ class Assistant:
             weights=self.settings.fusion_weights,
             sparse_weight=self.settings.sparse_weight,
         )
+        if prefer:
+            retriever = PreferredDocuments(retriever, prefer)
         if diverse:
             retriever = DiverseRetriever(retriever)
         if windows and self.settings.reader_window:
@@ -57,11 +70,13 @@ class Assistant:
         return retriever
 
     def answer_passages(
-        self, question: str, filters: SearchFilters | None = None, k: int = 5
+        self, question: str, filters: SearchFilters | None = None, k: int = 5, *, prefer: Collection[str] = ()
     ) -> list[Passage]:
-        """What an answerer reads for ``question``: diversified hybrid hits as windows."""
+        """What an answerer reads for ``question``: diversified hybrid hits as windows, their
+        document text neutralised (:mod:`assistant.retrieval.safe_text`)."""
         with self.index.snapshot():  # one version of every document across dense + lexical
-            return self.retriever("hybrid", diverse=True, windows=True).retrieve(question, k, filters)
+            retriever = self.retriever("hybrid", diverse=True, windows=True, prefer=prefer)
+            return SafeTextRetriever(retriever).retrieve(question, k, filters)
 
     @property
     def answerer(self) -> Answerer:
@@ -74,27 +89,50 @@ class Assistant:
     def search(
         self, query: str, k: int = 5, filters: SearchFilters | None = None, mode: str = "hybrid"
     ) -> list[Passage]:
-        """Ranked passages for a query."""
+        """Ranked passages for a query, their document text neutralised."""
         with self.index.snapshot():  # one version of every document across dense + lexical
-            return self.retriever(mode, windows=True).retrieve(query, k, filters)
+            return SafeTextRetriever(self.retriever(mode, windows=True)).retrieve(query, k, filters)
 
-    def ask(self, question: str, filters: SearchFilters | None = None, *, k: int = 5) -> Answer:
-        """A cited German answer, or an honest abstention."""
+    def standalone(self, question: str, history: Sequence[Turn] | None = None) -> StandaloneQuestion:
+        """``question`` made answerable on its own, given the conversation so far
+        (:mod:`assistant.conversation`)."""
+        return condense(history, question, self.index)
+
+    def ask(
+        self,
+        question: str,
+        filters: SearchFilters | None = None,
+        *,
+        k: int = 5,
+        history: Sequence[Turn] | None = None,
+    ) -> Answer:
+        """A cited German answer, or an honest abstention; a follow-up is read with ``history``."""
         started = time.perf_counter()
-        passages = self.answer_passages(question, filters, k)
+        asked = self.standalone(question, history)
+        passages = self.answer_passages(asked.query, filters, k, prefer=asked.prefer_doc_ids)
         retrieved = time.perf_counter()
-        answer = self.answerer.answer(question, passages)
+        answer = self.answerer.answer(asked.query, passages)
+        _as_asked(answer, asked)
         answer.warnings += self._index_warnings(passages)
         answer.timings["retrieve_ms"] = round((retrieved - started) * 1000, 2)
         answer.timings["total_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return answer
 
     def ask_stream(
-        self, question: str, filters: SearchFilters | None = None, *, k: int = 5
+        self,
+        question: str,
+        filters: SearchFilters | None = None,
+        *,
+        k: int = 5,
+        history: Sequence[Turn] | None = None,
     ) -> Iterator[str | Answer]:
         """Text pieces as they come, then the final answer with citations."""
-        passages = self.answer_passages(question, filters, k)
-        yield from self.answerer.stream(question, passages)
+        asked = self.standalone(question, history)
+        passages = self.answer_passages(asked.query, filters, k, prefer=asked.prefer_doc_ids)
+        for piece in self.answerer.stream(asked.query, passages):
+            if isinstance(piece, Answer):
+                _as_asked(piece, asked)
+            yield piece
 
     def draft(self, request: DraftRequest, filters: SearchFilters | None = None) -> Draft:
         """A cited draft of one section of a Digitale Agenda (see docs/drafting.md)."""
@@ -110,3 +148,11 @@ class Assistant:
         if found or self.index.manifest.count_chunks():
             return []
         return [EMPTY_INDEX]
+
+
+def _as_asked(answer: Answer, asked: StandaloneQuestion) -> None:
+    """The answer keeps the user's wording and says what a follow-up was related to."""
+    answer.question = asked.question
+    if asked.rewritten:
+        answer.interpreted_as = asked.query
+        answer.related_note = asked.note

@@ -16,10 +16,28 @@ from assistant.types import Passage, SearchFilters
 Question = Field(min_length=1, max_length=2000, description="Die Frage auf Deutsch.")
 
 
+class HistoryTurn(BaseModel):
+    """An earlier question of the conversation (oldest first)."""
+
+    question: str = Field(min_length=1, max_length=2000, description="Die frühere Frage.")
+    answer_id: str | None = Field(
+        default=None,
+        max_length=200,
+        description="answer_id der Antwort darauf (falls von diesem Schlüssel erhalten): ihre Quellen "
+        "werden bei einer Anschlussfrage bevorzugt.",
+    )
+
+
 class AskRequest(BaseModel):
     question: str = Question
     k: int = Field(default=5, ge=1, le=20, description="Anzahl der Quellen-Passagen.")
     filters: SearchFilters | None = None
+    history: list[HistoryTurn] | None = Field(
+        default=None,
+        max_length=20,
+        description="Frühere Fragen des Gesprächs; eine Anschlussfrage („Und was kostet das?“) wird "
+        "auf sie bezogen (die Antwort nennt den Bezug in `related_note`).",
+    )
 
 
 class SearchRequest(BaseModel):

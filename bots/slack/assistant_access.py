@@ -12,10 +12,11 @@ threads, and bolt runs listeners on a thread pool.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from assistant.config import Settings
+from assistant.conversation import Turn
 from assistant.types import Answer
 from bots.slack.channel_policy import Access
 
@@ -33,10 +34,11 @@ class AssistantAccess:
         self._provider = provider
         self._lock = threading.Lock()
 
-    def ask(self, question: str, access: Access) -> Answer:
+    def ask(self, question: str, access: Access, history: Sequence[Turn] | None = None) -> Answer:
+        """The answer within the conversation's sets; ``history`` makes follow-ups understood."""
         with self._lock:
             assistant = self._provider()
-            return assistant.ask(question, access.search_filters())
+            return assistant.ask(question, access.search_filters(), history=history)
 
     def draft(self, request: Any, access: Access) -> Any:
         """A ``Draft`` for a ``DraftRequest`` (see assistant/drafting)."""

@@ -1,8 +1,9 @@
-"""Turning Slack messages into questions: mentions removed, a thread's earlier questions folded in.
+"""Turning Slack messages into questions: mentions removed, a thread's earlier questions read.
 
 A follow-up such as „Und wie viel hat das gekostet?“ means nothing to retrieval on its own.
-The earlier questions of the thread (what people asked, not what the bot answered) are put
-in front of it, so both retrieval and the answerer see what "das" refers to.
+The earlier questions of the thread (what people asked, not what the bot answered) go with it
+to the core's :mod:`assistant.conversation`, which decides whether it is a follow-up and what
+it refers to, as it does for the API and chat front ends.
 """
 
 from __future__ import annotations
@@ -72,11 +73,3 @@ def earlier_questions(
         if text:
             questions.append(text)
     return questions[-MAX_EARLIER_QUESTIONS:]
-
-
-def with_context(question: str, earlier: list[str]) -> str:
-    """The follow-up with the thread's earlier questions in front, capped in length."""
-    combined = " ".join([*earlier, question]).strip()
-    if len(combined) <= MAX_QUESTION_CHARS:
-        return combined
-    return combined[-MAX_QUESTION_CHARS:].split(" ", 1)[-1]

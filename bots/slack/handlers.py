@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bots.slack import messages
 from bots.slack.blocks import answer_messages, text_message
 from bots.slack.channel_policy import Access, ChannelPolicy, command_access
-from bots.slack.conversation import earlier_questions, question_metadata, question_text, with_context
+from bots.slack.conversation import earlier_questions, question_metadata, question_text
 from bots.slack.formatting import escape
 from bots.slack.responder import ThreadResponder, post
 from bots.slack.state import BotState
@@ -74,9 +74,9 @@ class QuestionHandlers:
             if not question:
                 post(client, channel, thread_ts, text_message(messages.EMPTY_QUESTION))
                 return
+            earlier: list[str] = []
             if event.get("thread_ts"):
                 earlier = earlier_questions(client, channel, thread_ts, ts, context.bot_user_id)
-                question = with_context(question, earlier)
         except Exception as exc:  # noqa: BLE001 - never silence
             self.responder.report_error(client, channel, thread_ts, exc)
             return
@@ -87,6 +87,7 @@ class QuestionHandlers:
             question=question,
             access=access,
             user=event.get("user", ""),
+            earlier=earlier,
         )
 
     # --- slash command ------------------------------------------------------------------

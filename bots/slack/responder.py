@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from assistant.conversation import Turn
 from assistant.feedback import FeedbackSource
 from assistant.types import Answer
 from bots.slack import messages
@@ -59,14 +61,24 @@ class ThreadResponder:
         self.state = state
 
     def answer(
-        self, client: WebClient, *, channel: str, thread_ts: str, question: str, access: Access, user: str
+        self,
+        client: WebClient,
+        *,
+        channel: str,
+        thread_ts: str,
+        question: str,
+        access: Access,
+        user: str,
+        earlier: Sequence[str] = (),
     ) -> None:
-        """Answer ``question`` in the thread; any failure becomes a German message there."""
+        """Answer ``question`` in the thread (``earlier``: the thread's earlier questions, so a
+        follow-up is understood); any failure becomes a German message there."""
         placeholder = Placeholder(client, channel, thread_ts, messages.SEARCHING)
         try:
-            answer = self.assistant.ask(question, access)
+            answer = self.assistant.ask(question, access, history=[Turn(q) for q in earlier])
             # Remembered before posting: a 👍 or a follow-up can come the moment the answer shows.
-            self.remember(answer, question, channel, thread_ts)
+            # A follow-up is kept as answered („… (Kessbach, openDesk)“): feedback then stands alone.
+            self.remember(answer, answer.interpreted_as or question, channel, thread_ts)
             self.state.remember_thread(channel, thread_ts)
             for message in answer_messages(answer):
                 post(client, channel, thread_ts, message)

@@ -84,7 +84,7 @@ def test_assistant_access_passes_the_set_filter_to_ask_and_draft() -> None:
     calls: list[tuple[str, object, SearchFilters | None]] = []
 
     class Recorder:
-        def ask(self, question: str, filters: SearchFilters | None = None) -> str:
+        def ask(self, question: str, filters: SearchFilters | None = None, history: object = None) -> str:
             calls.append(("ask", question, filters))
             return "antwort"
 

@@ -11,11 +11,12 @@ from assistant.api.access import scoped_filters
 from assistant.api.concurrency import run_blocking
 from assistant.api.deps import Reader, RuntimeDep
 from assistant.api.keys import ApiKey
-from assistant.api.models import AskRequest, SearchRequest, SearchResponse
+from assistant.api.models import AskRequest, HistoryTurn, SearchRequest, SearchResponse
 from assistant.api.privacy import log_question
 from assistant.api.problems import PROBLEM_RESPONSES, problem_event
 from assistant.api.runtime import Runtime
 from assistant.api.sse import EventStreamResponse, event_stream_response, sse, until_disconnect
+from assistant.conversation import Turn
 from assistant.types import Answer, SearchFilters
 
 router = APIRouter(tags=["Fragen und Suche"], responses=PROBLEM_RESPONSES)
@@ -36,9 +37,11 @@ async def ask(body: AskRequest, key: Reader, runtime: RuntimeDep) -> Answer:
     log_question(runtime.settings, "ask", key.name, body.question)
     filters = scoped_filters(key, body.filters)
 
+    history = conversation(runtime, key, body.history)
+
     def work() -> Answer:
         with runtime.reading() as assistant:
-            return assistant.ask(body.question, filters, k=body.k)
+            return assistant.ask(body.question, filters, k=body.k, history=history)
 
     answer = await run_blocking(work, runtime.settings.api_timeout_s)
     remember(runtime, key, answer)
@@ -57,7 +60,9 @@ async def ask_stream(
 ) -> EventStreamResponse:
     log_question(runtime.settings, "ask/stream", key.name, body.question)
     await run_blocking(runtime.assistant, runtime.settings.api_timeout_s)  # index errors: 503, not in-band
-    pieces = stream_answer(request, runtime, key, body.question, scoped_filters(key, body.filters), body.k)
+    filters = scoped_filters(key, body.filters)
+    history = conversation(runtime, key, body.history)
+    pieces = stream_answer(request, runtime, key, body.question, filters, body.k, history=history)
 
     async def events() -> AsyncIterator[str]:
         try:
@@ -78,13 +83,20 @@ async def ask_stream(
 
 
 def stream_answer(
-    request: Request, runtime: Runtime, key: ApiKey, question: str, filters: SearchFilters, k: int
+    request: Request,
+    runtime: Runtime,
+    key: ApiKey,
+    question: str,
+    filters: SearchFilters,
+    k: int,
+    *,
+    history: list[Turn] | None = None,
 ) -> AsyncIterator[str | Answer]:
     """Answer pieces, then the final :class:`Answer`, stopping when the client disconnects."""
 
     def produce() -> Iterator[str | Answer]:
         with runtime.reading() as assistant:
-            for piece in assistant.ask_stream(question, filters, k=k):
+            for piece in assistant.ask_stream(question, filters, k=k, history=history):
                 if isinstance(piece, Answer):
                     remember(runtime, key, piece)
                 yield piece
@@ -111,3 +123,13 @@ async def search(body: SearchRequest, key: Reader, runtime: RuntimeDep) -> Searc
 def remember(runtime: Runtime, key: ApiKey, answer: Answer) -> None:
     """Keep the answer for feedback on its answer_id."""
     runtime.answers.put(answer.answer_id, key.key_id, answer)
+
+
+def conversation(runtime: Runtime, key: ApiKey, turns: list[HistoryTurn] | None) -> list[Turn]:
+    """The request's earlier questions as turns; an answer this key received adds its sources."""
+    history = []
+    for turn in turns or []:
+        earlier = runtime.answers.get(turn.answer_id, key.key_id) if turn.answer_id else None
+        cited = tuple(dict.fromkeys(s.doc_id for s in earlier.sources)) if earlier else ()
+        history.append(Turn(question=turn.question, cited_doc_ids=cited))
+    return history
