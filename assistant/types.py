@@ -37,6 +37,10 @@ class Chunk(BaseModel):
     url: str | None = None
     handlungsfelder: list[str] = Field(default_factory=list)
     doc_sets: list[str] = Field(default_factory=list)
+    links: list[str] = Field(
+        default_factory=list,
+        description="URLs the document presents as links (anchors, Markdown links) in this text.",
+    )
 
     def embedding_text(self) -> str:
         """Text given to the embedding model (see :func:`embedding_text`)."""
@@ -158,6 +162,11 @@ class Source(BaseModel):
     page_end: int | None = None
     section: str = ""
     url: str | None = None
+    links: list[str] = Field(
+        default_factory=list,
+        description="Links the document presents in the passage; with ``url`` the only links "
+        "an answer may show.",
+    )
 
     @classmethod
     def from_chunk(cls, n: int, chunk: Chunk, text: str | None = None) -> Source:
@@ -174,6 +183,7 @@ class Source(BaseModel):
             page_end=chunk.page_end,
             section=chunk.section,
             url=chunk.url,
+            links=list(chunk.links),
         )
 
 

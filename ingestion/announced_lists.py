@@ -58,5 +58,8 @@ def expand_announced_lists(blocks: list[Block]) -> list[Block]:
             continue
         if any(len(item.text.split()) > MAX_ITEM_WORDS for item in items):
             continue
-        out.extend(Block("list_item", announced_items(item.text), level=1, page=block.page) for item in items)
+        out.extend(
+            Block("list_item", announced_items(item.text), level=1, page=block.page, links=list(item.links))
+            for item in items
+        )
     return out

@@ -4,6 +4,10 @@ Headings are context, not content: they become each chunk's ``section_path`` (th
 of headings above it), and the budget is measured on exactly the string the embedding model
 sees, :func:`assistant.types.embedding_text` (title, section path, chunk text), so no chunk is
 ever cut off silently by the model.
+
+Each chunk carries the links of its blocks whose label stands in the chunk's text: a reader
+of the chunk sees exactly those links, and a block split over several chunks hands each
+chunk only its own. They are the links an answer citing the chunk may show.
 """
 
 from __future__ import annotations
@@ -11,14 +15,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.text.sentences import split_sentences
 from assistant.types import embedding_text
 from ingestion.announced_lists import expand_announced_lists
-from ingestion.document import Block, LoadedDocument
+from ingestion.document import Block, Link, LoadedDocument
 
 __all__ = ["ChunkDraft", "chunk_document"]
 
@@ -44,11 +48,13 @@ _BULLET_GLYPH = re.compile(r"^[-–—•▪◦●*·‣]\s+")
 
 @dataclass
 class ChunkDraft:
-    """A chunk before ids and metadata: its text, the heading breadcrumb and the first page."""
+    """A chunk before ids and metadata: its text, the heading breadcrumb, the first page and
+    the URLs of the links whose label stands in its text."""
 
     text: str
     section_path: list[str]
     page: int | None
+    links: list[str] = field(default_factory=list)
 
 
 def chunk_document(
@@ -141,6 +147,7 @@ class _Part:
     page: int | None
     kind: str  # "paragraph", "lead_in", "item", "table", "piece"
     repeated: bool = False  # a lead-in repeated as context in front of a list's later parts
+    links: tuple[Link, ...] = ()  # the links of the block this part comes from
 
 
 def _render(parts: list[_Part]) -> str:
@@ -217,7 +224,7 @@ class _SectionPacker:
                 self._add_item(block, separator=_item_separator(previous_kind))
                 previous_kind = "item"
             elif block.kind == "table":
-                self._add_table(text, block.page)
+                self._add_table(text, block.page, tuple(block.links))
                 previous_kind = "table"
             elif text.endswith(":") and index + 1 < len(blocks) and blocks[index + 1].kind == "list_item":
                 end = index + 1
@@ -228,17 +235,17 @@ class _SectionPacker:
                 previous_kind = "item"
                 continue
             else:
-                self._add_paragraph(text, block.page)
+                self._add_paragraph(text, block.page, tuple(block.links))
                 previous_kind = "paragraph"
             index += 1
 
-    def _add_paragraph(self, text: str, page: int | None) -> None:
+    def _add_paragraph(self, text: str, page: int | None, links: tuple[Link, ...] = ()) -> None:
         if self._fits_text(text):
-            self._place(_Part(text, PARAGRAPH_SEPARATOR, page, "paragraph"))
+            self._place(_Part(text, PARAGRAPH_SEPARATOR, page, "paragraph", links=links))
             return
         for position, (piece, joiner) in enumerate(self._pieces(text, prefix="")):
             separator = PARAGRAPH_SEPARATOR if position == 0 else joiner
-            self._place(_Part(piece, separator, page, "piece" if position else "paragraph"))
+            self._place(_Part(piece, separator, page, "piece" if position else "paragraph", links=links))
 
     def _add_item(self, block: Block, separator: str) -> None:
         for part in self._item_parts(block, separator, prefix=""):
@@ -249,8 +256,9 @@ class _SectionPacker:
         bullet = "  " * max(block.level - 1, 0) + BULLET
         text = _BULLET_GLYPH.sub("", block.text.strip())
         line = bullet + text
+        links = tuple(block.links)
         if self._fits_text(prefix + line):
-            return [_Part(line, separator, block.page, "item")]
+            return [_Part(line, separator, block.page, "item", links=links)]
         pieces = self._pieces(text, prefix=prefix + bullet)
         return [
             _Part(
@@ -258,26 +266,33 @@ class _SectionPacker:
                 separator if position == 0 else joiner,
                 block.page,
                 "item" if position == 0 else "piece",
+                links=links,
             )
             for position, (piece, joiner) in enumerate(pieces)
         ]
 
-    def _add_table(self, text: str, page: int | None) -> None:
+    def _add_table(self, text: str, page: int | None, links: tuple[Link, ...] = ()) -> None:
         if self._fits_text(text):
-            self._place(_Part(text, PARAGRAPH_SEPARATOR, page, "table"))
+            self._place(_Part(text, PARAGRAPH_SEPARATOR, page, "table", links=links))
             return
         rows = [row for row in text.split("\n") if row.strip()]
         for row_index, row in enumerate(rows):
             separator = PARAGRAPH_SEPARATOR if row_index == 0 else LINE_SEPARATOR
             if self._fits_text(row):
-                self._place(_Part(row, separator, page, "table"))
+                self._place(_Part(row, separator, page, "table", links=links))
                 continue
             for position, (piece, joiner) in enumerate(self._pieces(row, prefix="")):
-                self._place(_Part(piece, separator if position == 0 else joiner, page, "table"))
+                self._place(_Part(piece, separator if position == 0 else joiner, page, "table", links=links))
 
     def _add_lead_in_group(self, lead_in_block: Block, items: list[Block]) -> None:
         """A paragraph ending in ':' and the list it introduces, kept in one chunk if possible."""
-        lead_in = _Part(lead_in_block.text.strip(), PARAGRAPH_SEPARATOR, lead_in_block.page, "lead_in")
+        lead_in = _Part(
+            lead_in_block.text.strip(),
+            PARAGRAPH_SEPARATOR,
+            lead_in_block.page,
+            "lead_in",
+            links=tuple(lead_in_block.links),
+        )
         item_parts = [part for item in items for part in self._item_parts(item, LINE_SEPARATOR, prefix="")]
         group = [lead_in, *item_parts]
         if self._current and self._fits_parts(self._current + group):
@@ -290,7 +305,7 @@ class _SectionPacker:
         lead_in_cost = self._count(embedding_text(self._title, self._section, lead_in.text))
         if lead_in_cost > self._max_tokens * _MAX_LEAD_IN_SHARE:
             # Too long to repeat: chunk it like an ordinary paragraph followed by items.
-            self._add_paragraph(lead_in.text, lead_in.page)
+            self._add_paragraph(lead_in.text, lead_in.page, lead_in.links)
             for position, item in enumerate(items):
                 self._add_item(item, LINE_SEPARATOR if position else PARAGRAPH_SEPARATOR)
             return
@@ -375,8 +390,13 @@ class _SectionPacker:
         for parts in chunks:
             text = _render(parts)
             page = next(part.page for part in parts if not part.repeated)
+            links = [link for part in parts for link in part.links]
             for piece in self._enforce_budget(text):
-                drafts.append(ChunkDraft(text=piece, section_path=list(self._path), page=page))
+                drafts.append(
+                    ChunkDraft(
+                        text=piece, section_path=list(self._path), page=page, links=_links_in(piece, links)
+                    )
+                )
         return drafts
 
     def _settle_tail(self, chunks: list[list[_Part]], min_tokens: int) -> list[list[_Part]]:
@@ -412,6 +432,12 @@ class _SectionPacker:
         # A last guard for the invariant: token counts of joined parts are measured, but a
         # tokenizer could in principle merge across a join in a way no single check saw.
         return [text] if self._fits(text) else self._split_oversize(text, prefix="")
+
+
+def _links_in(text: str, links: list[Link]) -> list[str]:
+    """URLs of the links whose label stands in ``text``, each once, in order."""
+    folded = _fold(text)
+    return list(dict.fromkeys(link.url for link in links if _fold(link.label) in folded))
 
 
 def _item_separator(previous_kind: str) -> str:

@@ -33,12 +33,17 @@ def create_drafter(settings: Settings, index: Index, retriever: Retriever) -> Dr
     """Extractive unless ``llm_base_url`` is set; then LLM, falling back to extractive if configured."""
     from assistant.drafting.extractive import ExtractiveDraftWriter
     from assistant.drafting.gather import EvidenceGatherer, GatherSettings, drafting_retriever
+    from assistant.retrieval.safe_text import SafeTextRetriever, safe_chunk
 
+    # Drafts quote document text: it is read neutralised, like an answer's passages.
     def document_chunks(doc_id: str):  # noqa: ANN202 - list[Chunk]
-        return list(index.manifest.chunks(index.manifest.ready_chunk_ids(doc_id)).values())
+        chunks = index.manifest.chunks(index.manifest.ready_chunk_ids(doc_id)).values()
+        return [safe_chunk(chunk) for chunk in chunks]
 
     gatherer = EvidenceGatherer(
-        drafting_retriever(retriever, GatherSettings().per_document), index, document_chunks=document_chunks
+        SafeTextRetriever(drafting_retriever(retriever, GatherSettings().per_document)),
+        index,
+        document_chunks=document_chunks,
     )
     extractive = ExtractiveDraftWriter()
     if not settings.llm_base_url:

@@ -22,7 +22,7 @@ from assistant.drafting.gather import PartEvidence
 from assistant.drafting.measures import FIELDS
 from assistant.drafting.models import DraftBlock, DraftPart
 from assistant.generation.base import NOTHING_FOUND
-from assistant.generation.citations import check_citations, neutralise_output, urls_in
+from assistant.generation.citations import allowed_urls, check_citations, neutralise_output
 from assistant.generation.llm import build_messages, create_chat_model, says_nothing_found, translate_error
 from assistant.types import Citation, Source
 
@@ -97,8 +97,7 @@ class LLMDraftWriter:
         text = reply.text.strip()
         if not text or says_nothing_found(text):
             return WrittenPart(DraftPart(key=spec.key, title=spec.title, blocks=[gap_block()], gap=True))
-        allowed = urls_in([s.url for s in local] + [s.source for s in local] + [s.text for s in local])
-        check = check_citations(neutralise_output(text, allowed), local)
+        check = check_citations(neutralise_output(text, allowed_urls(local)), local)
         global_numbers = {
             s.n: context.numbering.number(chunks[s.n - 1]) for s in local if s.n in check.cited_numbers
         }

@@ -3,22 +3,29 @@
 A model's [n] markers are only trustworthy when n names a source it was given, so every
 citation group is parsed ("[1]", "[1, 2]", "[1][2]", "[1–3]", "[Quelle 1]"), numbers without
 a source are dropped, and the valid ones are rewritten as "[1][2]". Each sentence is then
-mapped to the sources it cites. Links the sources do not contain and chat/HTML control
-sequences are neutralised before any of this reaches a reader.
+mapped to the sources it cites. Links the sources do not present and chat/HTML control
+sequences are neutralised before any of this reaches a reader (:mod:`assistant.text.links`,
+re-exported here).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from assistant.text.links import LINK_REMOVED, OutputSanitizer, allowed_urls, neutralise_output, urls_in
 from assistant.text.sentences import split_sentences
 from assistant.types import Citation, Source
 
-__all__ = ["CitationCheck", "OutputSanitizer", "check_citations", "neutralise_output", "urls_in"]
-
-LINK_REMOVED = "[Link entfernt]"
+__all__ = [
+    "LINK_REMOVED",
+    "CitationCheck",
+    "OutputSanitizer",
+    "allowed_urls",
+    "check_citations",
+    "neutralise_output",
+    "urls_in",
+]
 
 # One bracket group of numbers: "[1]", "[1, 2]", "[1-3]", "[1 und 2]", "[Quelle 1]", "[Quellen 1, 2]".
 _GROUP = re.compile(
@@ -132,105 +139,3 @@ def _is_statement(sentence: str) -> bool:
     """Whether a sentence makes a claim that needs a source (not a heading or lead-in)."""
     words = re.findall(r"\w+", sentence)
     return len(words) >= 4 and not sentence.rstrip().endswith(":")
-
-
-# --- Links and control sequences --------------------------------------------------------
-
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]]+", re.IGNORECASE)
-_MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*([^)\s]+)[^)]*\)")
-_SLACK_LINK = re.compile(r"<((?:https?|mailto|javascript|data):[^|>\s]*)(?:\|([^>]*))?>", re.IGNORECASE)
-_SLACK_CONTROL = re.compile(r"<[!@#][^<>]*>")
-_DANGEROUS_ELEMENT = re.compile(
-    r"<\s*(script|style|iframe|object|embed)\b[^>]*>.*?(?:<\s*/\s*\1\s*>|$)", re.IGNORECASE | re.DOTALL
-)
-_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
-_TRAILING = ".,;:!?'\"»“”’"
-
-
-def urls_in(texts: Iterable[str | None]) -> set[str]:
-    """Every URL that occurs in ``texts`` (a source's text, its url or its path)."""
-    found: set[str] = set()
-    for text in texts:
-        if text:
-            found.update(match.group().rstrip(_TRAILING) for match in _URL.finditer(text))
-    return found
-
-
-def neutralise_output(text: str, allowed_urls: Iterable[str] = ()) -> str:
-    """Replace links the sources don't contain with "[Link entfernt]"; drop control sequences.
-
-    Removes Slack mentions and commands (``<!channel>``, ``<!here>``, ``<@U123>``, ``<#C1>``),
-    script-like HTML elements with their content and any other HTML tag. Links that occur in
-    the sources stay. Generic on purpose: each channel (Slack, HTML) still escapes its output.
-    """
-    allowed = {_url_key(u) for u in allowed_urls}
-
-    def keep(url: str) -> bool:
-        return _url_key(url) in allowed
-
-    def markdown_link(match: re.Match[str]) -> str:
-        label, url = match.group(1), match.group(2)
-        return match.group() if keep(url) else f"{label} {LINK_REMOVED}".strip()
-
-    def slack_link(match: re.Match[str]) -> str:
-        url, label = match.group(1), (match.group(2) or "").strip()
-        if keep(url):
-            return f"{label} ({url})" if label else url
-        return f"{label} {LINK_REMOVED}".strip()
-
-    def bare_url(match: re.Match[str]) -> str:
-        url = match.group()
-        core = url.rstrip(_TRAILING)
-        return url if keep(core) else LINK_REMOVED + url[len(core) :]
-
-    text = _DANGEROUS_ELEMENT.sub("", text)
-    text = _SLACK_LINK.sub(slack_link, text)
-    text = _SLACK_CONTROL.sub("", text)
-    text = _HTML_TAG.sub("", text)
-    # Markdown links before bare URLs, so a link's label survives its removed target.
-    text = _MARKDOWN_LINK.sub(markdown_link, text)
-    return _URL.sub(bare_url, text)
-
-
-def _url_key(url: str) -> str:
-    url = url.strip().rstrip(_TRAILING).rstrip("/").lower()
-    url = re.sub(r"^https?://", "", url)
-    return url.removeprefix("www.")
-
-
-class OutputSanitizer:
-    """:func:`neutralise_output` for streamed text: holds back an unfinished link or tag.
-
-    Text is released up to the last whitespace outside an open ``<…`` or ``[…](…``, so a
-    URL or control sequence is always judged whole. Call :meth:`flush` at the end.
-    """
-
-    def __init__(self, allowed_urls: Iterable[str] = (), max_hold: int = 400) -> None:
-        self.allowed_urls = set(allowed_urls)
-        self.max_hold = max_hold
-        self._buffer = ""
-
-    def feed(self, piece: str) -> str:
-        """Add a piece; return the text that is safe to show now (maybe empty)."""
-        self._buffer += piece
-        cut = self._safe_cut()
-        if cut <= 0:
-            return ""
-        ready, self._buffer = self._buffer[:cut], self._buffer[cut:]
-        return neutralise_output(ready, self.allowed_urls)
-
-    def flush(self) -> str:
-        """Everything still held back, neutralised."""
-        ready, self._buffer = self._buffer, ""
-        return neutralise_output(ready, self.allowed_urls) if ready else ""
-
-    def _safe_cut(self) -> int:
-        buffer = self._buffer
-        cut = max(buffer.rfind(" "), buffer.rfind("\n"), buffer.rfind("\t")) + 1
-        for opener, closer in (("<", ">"), ("[", "]"), ("(", ")")):
-            start = buffer.rfind(opener, 0, cut)
-            if start != -1 and buffer.find(closer, start) == -1:
-                cut = start  # an unfinished tag, control sequence or link
-        if len(buffer) - max(cut, 0) > self.max_hold:
-            return len(buffer)  # nothing a link could hide in is this long
-        return cut

@@ -3,7 +3,7 @@
 Flow: the same evidence check as the extractive answerer decides first (an abstention never
 calls the model); otherwise the passages are numbered, wrapped in ``<quelle>`` delimiters
 that the system prompt declares untrusted, and sent with the question. What comes back is
-checked: links the sources don't contain and control sequences are neutralised, citations
+checked: links the sources don't present and control sequences are neutralised, citations
 to unknown sources dropped, uncited sentences flagged, and only cited sources are returned.
 
 LangChain stays inside this module: the answerer takes any ``BaseChatModel``;
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.errors import ConfigError, LLMTimeoutError, LLMUnavailableError
 from assistant.generation.abstention import AbstentionModel, load_model
 from assistant.generation.base import NOTHING_FOUND, Answerer, abstention, new_answer_id, number_sources
-from assistant.generation.citations import OutputSanitizer, check_citations, neutralise_output, urls_in
+from assistant.generation.citations import OutputSanitizer, allowed_urls, check_citations, neutralise_output
 from assistant.generation.evidence import Analyzer, evidence_features, missing_value_note, pinned
 from assistant.generation.reader import UnitReader
 from assistant.types import Answer, Passage, Source
@@ -165,7 +165,7 @@ class LLMAnswerer:
             return
         sources = number_sources(passages[: self.max_sources])
         messages = build_messages(question, sources, self.max_source_chars)
-        sanitizer = OutputSanitizer(_allowed_urls(sources))
+        sanitizer = OutputSanitizer(allowed_urls(sources))
         parts: list[str] = []
         first_piece_ms: float | None = None
         truncated = False
@@ -219,7 +219,7 @@ class LLMAnswerer:
             return abstention(question, self.mode, passages, "Das Sprachmodell hat keine Antwort geliefert.")
         if says_nothing_found(text):
             return abstention(question, self.mode, passages)
-        check = check_citations(neutralise_output(text, _allowed_urls(sources)), sources)
+        check = check_citations(neutralise_output(text, allowed_urls(sources)), sources)
         cited = set(check.cited_numbers)
         return Answer(
             answer_id=new_answer_id(),
@@ -397,10 +397,6 @@ def _strip_preamble(text: str) -> str:
 def _normalise(text: str) -> str:
     text = re.sub(r"\[[^\]]*\]", " ", text.lower())
     return " ".join(re.findall(r"\w+", text))
-
-
-def _allowed_urls(sources: list[Source]) -> set[str]:
-    return urls_in([s.url for s in sources] + [s.source for s in sources] + [s.text for s in sources])
 
 
 def _timed(answer: Answer, started: float) -> Answer:

@@ -7,7 +7,8 @@ and ``after`` neighbouring chunks of its document, across section breaks (a neig
 another section brings its heading along). Windows never repeat text: a hit that already
 lies inside a better-ranked window is dropped, and a window leaves out chunks an earlier
 window holds. A window keeps the hit's identity (chunk id, section, page, metadata), so
-citations and filters refer to the chunk that matched.
+citations and filters refer to the chunk that matched; its links are those of the chunks
+whose text it shows.
 """
 
 from __future__ import annotations
@@ -123,6 +124,13 @@ def _page_span(hit: Chunk, members: Sequence[Chunk], text: str) -> dict[str, int
     return {"page": first, "page_end": last if last > first else None}
 
 
+def _shown_links(hit: Chunk, members: Sequence[Chunk], text: str) -> list[str]:
+    """The links of the hit and of the neighbours whose text the window shows: a window
+    presents its neighbours' links as much as their text."""
+    shown = [m for m in members if m.chunk_id == hit.chunk_id or _shows(text, m.text)]
+    return list(dict.fromkeys([*hit.links, *(url for m in shown for url in m.links)]))
+
+
 def _shows(window: str, text: str, probe: int = 60) -> bool:
     """Whether some of ``text`` survived into ``window`` (its start or its end)."""
     text = text.strip()
@@ -155,7 +163,13 @@ def widen(
             taken.add(hit.chunk.chunk_id)
         windows.append(
             Passage(
-                chunk=hit.chunk.model_copy(update={"text": text, **_page_span(hit.chunk, members, text)}),
+                chunk=hit.chunk.model_copy(
+                    update={
+                        "text": text,
+                        "links": _shown_links(hit.chunk, members, text),
+                        **_page_span(hit.chunk, members, text),
+                    }
+                ),
                 score=hit.score,
                 scores=hit.scores,
             )

@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from assistant.text.links import allowed_urls
 from assistant.types import Answer, Source
 from bots.slack import messages
 from bots.slack.formatting import (
@@ -31,7 +32,6 @@ from bots.slack.formatting import (
     escape,
     link,
     safe_mrkdwn,
-    source_urls,
     split_lines,
     split_text,
 )
@@ -57,7 +57,7 @@ class SlackMessage:
 
 def answer_messages(answer: Answer) -> list[SlackMessage]:
     """The answer text, its warnings, the numbered source list and the feedback buttons."""
-    text = safe_mrkdwn(answer.answer, source_urls(answer.sources))
+    text = safe_mrkdwn(answer.answer, allowed_urls(answer.sources))
     blocks: list[Block] = [_section(piece) for piece in split_text(text)]
     if answer.warnings:
         notes = " · ".join(escape(w) for w in answer.warnings)
@@ -76,7 +76,7 @@ def source_blocks(sources: list[Source]) -> list[Block]:
 
 
 def source_line(source: Source) -> str:
-    """``1. <url|Titel> – Praxisbeispiel, S. 3, Abschnitt``."""
+    """``1. <url|Titel> (domain) – Praxisbeispiel, S. 3, Abschnitt``."""
     kind = messages.DOC_TYPE_LABELS.get(source.doc_type, source.doc_type)
     details = ", ".join(part for part in (kind, source.location) if part)
     return f"{source.n}. {link(source.url, source.title or source.doc_id)} – {escape(details)}"

@@ -3,7 +3,9 @@
 Slack's mrkdwn treats ``<…>`` as control sequences (``<!channel>``, ``<@U123>``, links), so
 every text from documents, the model or users passes through :func:`safe_mrkdwn` before it
 reaches a message: links and mentions the sources don't justify are removed by the core's
-:func:`~assistant.generation.citations.neutralise_output`, then ``&``, ``<``, ``>`` are escaped.
+:func:`~assistant.text.links.neutralise_output` (allowed: :func:`~assistant.text.links.allowed_urls`
+of the answer's sources), then ``&``, ``<``, ``>`` are escaped. A link with a label always shows
+the bare domain it leads to next to it, so a label cannot hide where a click goes.
 """
 
 from __future__ import annotations
@@ -11,8 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from assistant.generation.citations import neutralise_output, urls_in
-from assistant.types import Source
+from assistant.text.links import bare_domain, markdown_links, neutralise_output
 
 SECTION_LIMIT = 3000
 """Characters in one section block's text."""
@@ -32,25 +33,30 @@ def safe_mrkdwn(text: str, allowed_urls: Iterable[str] = ()) -> str:
     """Text from documents, the model or a user, made safe to post.
 
     Mentions and broadcast commands are removed, links not in ``allowed_urls`` replaced, then
-    the text is escaped. A plain ``@here`` gets a zero-width joiner: harmless today (bots post
+    the text is escaped; an allowed Markdown link becomes a Slack link with its domain (see
+    :func:`link`). A plain ``@here`` gets a zero-width joiner: harmless today (bots post
     without ``link_names``), and it stays harmless if someone turns that option on.
     """
     cleaned = neutralise_output(text, allowed_urls)
     cleaned = _BROADCAST.sub(lambda m: "@\u2060" + m.group(1), cleaned)
-    return escape(cleaned)
-
-
-def source_urls(sources: Iterable[Source]) -> set[str]:
-    """Links an answer may contain: those that occur in its sources (url, path or text)."""
-    sources = list(sources)
-    return urls_in([s.url for s in sources] + [s.source for s in sources] + [s.text for s in sources])
+    out: list[str] = []
+    position = 0
+    for match in markdown_links(cleaned):  # only allowed links survived neutralise_output
+        out.append(escape(cleaned[position : match.start()]))
+        label, url = match.group(1).strip(), match.group(2)
+        out.append(link(url, label) if label else escape(url))
+        position = match.end()
+    out.append(escape(cleaned[position:]))
+    return "".join(out)
 
 
 def link(url: str | None, label: str) -> str:
-    """``label`` escaped, as a Slack link when ``url`` is an http(s) URL."""
+    """``label`` escaped, as a Slack link followed by its bare domain when ``url`` is an http(s)
+    URL: ``<https://x.example/a|Label> (x.example)``."""
     text = escape(label)
     if url and re.match(r"^https?://[^\s<>|]+$", url):
-        return f"<{escape(url)}|{text.replace('|', '¦')}>"
+        domain = bare_domain(url)
+        return f"<{escape(url)}|{text.replace('|', '¦')}>" + (f" ({escape(domain)})" if domain else "")
     return text
 
 

@@ -3,6 +3,7 @@
 Headings come from paragraph styles ("Heading N", "Überschrift N", "Title"/"Titel") or,
 failing that, an explicit outline level; list items from the list styles or Word
 numbering; each table becomes one ``table`` block with one ``cell | cell`` line per row.
+Hyperlinks (``w:hyperlink`` with an external target) become the blocks' links.
 The zip-bomb check runs before this loader (see :mod:`ingestion.loaders.archive_guard`).
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import CorruptDocumentError
-from ingestion.document import Block, BlockKind, LoadedDocument
+from ingestion.document import Block, BlockKind, Link, LoadedDocument, web_link
 
 logger = logging.getLogger(__name__)
 
@@ -57,15 +58,28 @@ def _blocks(document: Any) -> Iterator[Block]:
 
     for item in document.iter_inner_content():
         if isinstance(item, Table):
-            text = table_text([[cell.text for cell in _unique_cells(row)] for row in item.rows])
+            cells = [_unique_cells(row) for row in item.rows]
+            text = table_text([[cell.text for cell in row] for row in cells])
             if text:
-                yield Block("table", text)
+                paragraphs = [p for row in cells for cell in row for p in cell.paragraphs]
+                yield Block("table", text, links=_hyperlinks(paragraphs))
             continue
         text = item.text.strip()
         if not text:
             continue
         kind, level = _paragraph_kind(item)
-        yield Block(kind, text, level=level)
+        yield Block(kind, text, level=level, links=_hyperlinks([item]))
+
+
+def _hyperlinks(paragraphs: list[Any]) -> list[Link]:
+    """External hyperlinks of the paragraphs (internal bookmarks have no address)."""
+    links = []
+    for paragraph in paragraphs:
+        for hyperlink in paragraph.hyperlinks:
+            link = web_link(hyperlink.text, hyperlink.address)
+            if link is not None:
+                links.append(link)
+    return links
 
 
 def _paragraph_kind(paragraph: Any) -> tuple[BlockKind, int]:

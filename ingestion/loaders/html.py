@@ -2,7 +2,12 @@
 
 trafilatura removes navigation, headers, footers, cookie banners and share widgets; with
 ``include_formatting`` its XML keeps ``<head rend="h2">``, ``<list>/<item>`` and
-``<table>/<row>/<cell>``, which map directly onto our blocks.
+``<table>/<row>/<cell>``, which map directly onto our blocks, and with ``include_links`` its
+``<ref target>`` elements keep the anchors of the main text, which become the blocks' links.
+
+When trafilatura finds no main text, a plain extraction with the standard library's
+tokenizer takes over (:mod:`ingestion.loaders.html_text`): libxml2, under both lxml and
+trafilatura, drops whatever is nested deeper than 256 elements.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import CorruptDocumentError
-from ingestion.document import Block, LoadedDocument
+from ingestion.document import Block, Link, LoadedDocument, web_link
 from ingestion.loaders.docx import table_text
+from ingestion.loaders.html_text import plain_blocks
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +54,7 @@ def load_html(path: Path) -> LoadedDocument:
 
     xml = _extract_xml(data)
     blocks: list[Block] = []
+    warnings: list[str] = []
     if xml:
         try:
             root = etree.fromstring(xml.encode("utf-8"))
@@ -56,8 +63,19 @@ def load_html(path: Path) -> LoadedDocument:
                 "Der Inhalt der HTML-Datei kann nicht ausgewertet werden.", source=source
             ) from exc
         main = root.find("main")
-        blocks = list(_blocks(main if main is not None else root))
-    return LoadedDocument(path=path, blocks=blocks, title=title, metadata=metadata)
+        blocks = list(_blocks(main if main is not None else root, base=metadata.get("url")))
+    if not any(block.text.strip() for block in blocks):
+        blocks = plain_blocks(_decode(data), base=metadata.get("url"))
+        if blocks:
+            warnings.append(f"no main content found in {source}; text extracted without boilerplate removal")
+            logger.info("html plain-text fallback path=%s blocks=%d", source, len(blocks))
+    return LoadedDocument(path=path, blocks=blocks, title=title, metadata=metadata, warnings=warnings)
+
+
+def _decode(data: bytes) -> str:
+    from trafilatura.utils import decode_file
+
+    return str(decode_file(data))
 
 
 def _extract_xml(data: bytes) -> str | None:
@@ -68,7 +86,7 @@ def _extract_xml(data: bytes) -> str | None:
         "include_formatting": True,
         "include_tables": True,
         "include_comments": False,
-        "include_links": False,
+        "include_links": True,
         "include_images": False,
     }
     xml = trafilatura.extract(data, **options)
@@ -78,7 +96,7 @@ def _extract_xml(data: bytes) -> str | None:
     return xml
 
 
-def _blocks(element: Any, depth: int = 0) -> Iterator[Block]:
+def _blocks(element: Any, depth: int = 0, *, base: str | None = None) -> Iterator[Block]:
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag == "head":
@@ -86,23 +104,23 @@ def _blocks(element: Any, depth: int = 0) -> Iterator[Block]:
             if text:
                 rend = child.get("rend", "")
                 level = int(rend[1]) if len(rend) == 2 and rend[0] == "h" and rend[1].isdigit() else 2
-                yield Block("heading", text, level=level)
+                yield Block("heading", text, level=level, links=_links(child, base))
         elif tag in {"p", "code"}:
             text = _text(child)
             if text:
-                yield Block("paragraph", text)
+                yield Block("paragraph", text, links=_links(child, base))
         elif tag == "list":
-            yield from _list(child, depth + 1)
+            yield from _list(child, depth + 1, base)
         elif tag == "table":
             rows = [[_text(cell) for cell in row.iter("cell")] for row in child.iter("row")]
             text = table_text(rows)
             if text:
-                yield Block("table", text)
+                yield Block("table", text, links=_links(child, base))
         elif tag in _CONTAINERS:
-            yield from _blocks(child, depth)
+            yield from _blocks(child, depth, base=base)
 
 
-def _list(element: Any, depth: int) -> Iterator[Block]:
+def _list(element: Any, depth: int, base: str | None) -> Iterator[Block]:
     for item in element.iter("item"):
         if item.getparent() is not element:
             continue
@@ -111,9 +129,15 @@ def _list(element: Any, depth: int) -> Iterator[Block]:
             item.remove(child)  # emitted below, after the item's own text
         text = _text(item)
         if text:
-            yield Block("list_item", text, level=depth)
+            yield Block("list_item", text, level=depth, links=_links(item, base))
         for child in nested:
-            yield from _list(child, depth + 1)
+            yield from _list(child, depth + 1, base)
+
+
+def _links(element: Any, base: str | None) -> list[Link]:
+    """The anchors (trafilatura's ``<ref target>``) inside ``element``."""
+    found = (web_link("".join(ref.itertext()), ref.get("target"), base) for ref in element.iter("ref"))
+    return [link for link in found if link is not None]
 
 
 def _text(element: Any) -> str:
