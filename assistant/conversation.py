@@ -12,10 +12,11 @@ A question is a follow-up when the conversation has an earlier question and the 
 * or is elliptical: at most four words without a noun of its own („Und wo?“, „Seit wann?“),
 * or opens with „Und …“ / „Was ist mit …“,
 
-and names no new subject of its own: a capitalised word (a German noun or name) or a word
-with inner capitals or digits („openDesk“, „LoRaWAN“) that the earlier questions do not have
-and that is rare in the corpus. „Und was kostet das LoRaWAN-Netz in Brunnhagen?“ after a
-question about openDesk is a new question, not a follow-up.
+and names no new subject of its own: an entity the earlier questions do not have (a word with
+inner capitals or digits, „openDesk“, „LoRaWAN“, or a noun right after „in“, „beim“, „Stadt“ …)
+or, when nothing points back, two or more nouns that are rare in the corpus. „Und was kostet
+das LoRaWAN-Netz in Brunnhagen?“ after a question about openDesk is a new question; „Und wie
+hoch war die Anschlussquote?“ after one about a Glasfaser project is a follow-up.
 
 A follow-up is answered as ``question + the earlier question's key terms`` (its names and
 nouns, rarest first), and the documents the earlier answer cited are preferred in retrieval
@@ -120,6 +121,22 @@ def _names(text: str) -> list[str]:
     return found
 
 
+_ENTITY_LEADS = frozenset(
+    "in im aus von vom bei beim nach stadt gemeinde landkreis kreis region projekt programm".split()  # noqa: SIM905
+)
+
+
+def _entity_like(name: str, question: str) -> bool:
+    """A name with inner capitals or digits („openDesk“, „LoRaWAN“), or a noun right after a word
+    that introduces a place, body or project („in Brunnhagen“, „beim Glasfaserausbau“)."""
+    if any(ch.isdigit() for ch in name) or any(ch.isupper() for ch in name[1:]):
+        return True
+    tokens = _surface_words(question)
+    return any(
+        word == name and i > 0 and tokens[i - 1].lower() in _ENTITY_LEADS for i, word in enumerate(tokens)
+    )
+
+
 def _points_back(question: str) -> bool:
     tokens = _surface_words(question)
     for i, word in enumerate(tokens):
@@ -152,14 +169,16 @@ class RuleCondenser:
         ceiling = max(self.terms.idf("\x00unseen\x00"), 1e-9)  # an unseen token has the highest idf
         return max(self.terms.idf(t) for t in tokens) >= self.rare_share * ceiling
 
-    def _new_subject(self, question: str, earlier: str) -> bool:
+    def _new_subject(self, question: str, earlier: str, *, points_back: bool) -> bool:
+        """Whether ``question`` names a subject of its own: an entity the earlier questions do not
+        have (a name with inner capitals or digits, or a noun right after „in“, „beim“, „der
+        Stadt“ …: a place, project or body), or, when nothing in it points back, two or more
+        rare nouns the earlier questions do not have."""
         known = set(words(earlier))
-        for name in _names(question):
-            if set(words(name)) <= known:
-                continue
-            if self._rare(name):
-                return True
-        return False
+        new = [n for n in dict.fromkeys(_names(question)) if not set(words(n)) <= known]
+        if any(_entity_like(n, question) for n in new):
+            return True
+        return not points_back and sum(self._rare(n) for n in new) >= 2
 
     def key_terms(self, text: str) -> list[str]:
         """The names and nouns of ``text``, rarest first, at most :data:`MAX_KEY_TERMS`."""
@@ -174,9 +193,10 @@ class RuleCondenser:
         if not earlier:
             return StandaloneQuestion(question, question)
         previous = earlier[-1]
-        signals = _points_back(question) or _elliptical(question) or bool(_OPENERS.match(question))
+        points_back = _points_back(question)
+        signals = points_back or _elliptical(question) or bool(_OPENERS.match(question))
         context = " ".join(t.question for t in earlier[-2:])
-        if not signals or self._new_subject(question, context):
+        if not signals or self._new_subject(question, context, points_back=points_back):
             return StandaloneQuestion(question, question)
         keys = self.key_terms(previous.question) or self.key_terms(context)
         if not keys:

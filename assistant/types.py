@@ -209,3 +209,9 @@ class Answer(BaseModel):
     passages: list[dict[str, object]] = Field(default_factory=list, description="Ranked retrieved passages.")
     warnings: list[str] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)
+    interpreted_as: str | None = Field(
+        default=None, description="The question as answered, when a follow-up was related to earlier ones."
+    )
+    related_note: str = Field(
+        default="", description="German line for the reader: what a follow-up was related to."
+    )

@@ -16,6 +16,9 @@ Scored with :mod:`evals.answer_metrics`:
   evidence by the same rule. The source hit rate says the right passage was cited; this says the
   reader was shown the sentence that answers. An LLM answer that paraphrases freely scores lower
   here than it deserves: for the LLM path, read it next to citation validity;
+* for conversations (questions with ``history``): the answer evidence rate of the follow-ups,
+  and the share of conversations where a follow-up was related to the earlier question and a
+  topic change was not (``followup_recognised``);
 * first-unit evidence rate: the same for the answer's first quoted unit alone, what a staff
   member in Slack reads first;
 * latency of ``ask`` (p50/p95, milliseconds) on this machine.
@@ -28,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.conversation import Turn
 from evals.answer_metrics import MARKER, AbstentionScores, abstention_scores, citation_validity
 from evals.dataset import Question
 from evals.relevance import EvidenceMatcher
@@ -50,7 +54,11 @@ ANSWER_LABELS = {
     "source_hit_rate": "Treffer in zitierten Quellen",
     "answer_evidence_rate": "Beleg im Antworttext",
     "first_unit_evidence_rate": "Beleg im ersten Auszug",
+    "followup_evidence_rate": "Beleg im Antworttext (Anschlussfragen)",
+    "followup_recognised": "Anschlussfrage richtig erkannt",
 }
+# Reported only for datasets with conversations (``history``, evals/datasets/followups_de.jsonl).
+FOLLOWUP_METRICS = ("followup_evidence_rate", "followup_recognised")
 
 
 @dataclass
@@ -67,6 +75,7 @@ class AnswerEvalResult:
     answer_evidence_rate: float
     latency_ms: dict[str, float]
     first_unit_evidence_rate: float = 0.0
+    followup: dict[str, float] = field(default_factory=dict)
     details: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -81,6 +90,7 @@ class AnswerEvalResult:
             "source_hit_rate": self.source_hit_rate,
             "answer_evidence_rate": self.answer_evidence_rate,
             "first_unit_evidence_rate": self.first_unit_evidence_rate,
+            **self.followup,
         }
 
     def to_dict(self, with_details: bool = True) -> dict[str, Any]:
@@ -129,6 +139,16 @@ def _first_unit_expected(question: Question, answer: dict[str, Any]) -> bool:
     )
 
 
+def _history(assistant: Any, questions: Sequence[str]) -> list[Turn]:
+    """The conversation before a follow-up, as a user would have had it: each earlier question
+    asked in turn (itself read with the ones before it), with the documents its answer cited."""
+    turns: list[Turn] = []
+    for earlier in questions:
+        answer = assistant.ask(earlier, history=list(turns)) if turns else assistant.ask(earlier)
+        turns.append(Turn(earlier, answer.answer, tuple(dict.fromkeys(s.doc_id for s in answer.sources))))
+    return turns
+
+
 def _percentile(values: Sequence[float], q: float) -> float:
     if not values:
         return 0.0
@@ -144,8 +164,12 @@ def evaluate_answers(assistant: Any, questions: Sequence[Question]) -> AnswerEva
     latencies: list[float] = []
     details: list[dict[str, Any]] = []
     mode = ""
+    conversations = recognised = followup_answered = followup_quoted = 0
     for question in questions:
-        result = assistant.ask(question.question)
+        history = _history(assistant, question.history)
+        result = (
+            assistant.ask(question.question, history=history) if history else assistant.ask(question.question)
+        )
         mode = result.mode
         answer = result.model_dump()
         latencies.append(result.timings.get("total_ms", 0.0))
@@ -162,6 +186,12 @@ def evaluate_answers(assistant: Any, questions: Sequence[Question]) -> AnswerEva
             hits += hit
             quoted += quotes
             first_quoted += first
+            if history:
+                followup_answered += 1
+                followup_quoted += quotes
+        if history:
+            conversations += 1
+            recognised += (result.interpreted_as is not None) == (question.type == "followup")
         details.append(
             {
                 "id": question.id,
@@ -173,6 +203,7 @@ def evaluate_answers(assistant: Any, questions: Sequence[Question]) -> AnswerEva
                 "cites_expected": hit,
                 "quotes_expected": quotes,
                 "first_unit_expected": first,
+                "interpreted_as": result.interpreted_as,
                 "answer": result.answer[:300],
             }
         )
@@ -186,6 +217,14 @@ def evaluate_answers(assistant: Any, questions: Sequence[Question]) -> AnswerEva
         source_hit_rate=hits / answered_answerable if answered_answerable else 0.0,
         answer_evidence_rate=quoted / answered_answerable if answered_answerable else 0.0,
         first_unit_evidence_rate=first_quoted / answered_answerable if answered_answerable else 0.0,
+        followup=(
+            {
+                "followup_evidence_rate": followup_quoted / followup_answered if followup_answered else 0.0,
+                "followup_recognised": recognised / conversations,
+            }
+            if conversations
+            else {}
+        ),
         latency_ms={
             "p50": round(statistics.median(latencies), 1) if latencies else 0.0,
             "p95": round(_percentile(latencies, 0.95), 1),

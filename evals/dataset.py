@@ -30,7 +30,9 @@ from pydantic import (
 
 from assistant.handlungsfelder import resolve_handlungsfeld
 
-QuestionType = Literal["factual", "paraphrase", "list", "multi_doc", "unanswerable", "draft"]
+QuestionType = Literal[
+    "factual", "paraphrase", "list", "multi_doc", "unanswerable", "draft", "followup", "topic_change"
+]
 QUESTION_TYPES: tuple[str, ...] = ("factual", "paraphrase", "list", "multi_doc", "unanswerable", "draft")
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -75,6 +77,9 @@ class Question(BaseModel):
     expected: list[ExpectedItem] = Field(default_factory=list)
     answer_points: list[str] = Field(default_factory=list)
     unanswerable: bool = False
+    history: list[NonEmpty] = Field(
+        default_factory=list, description="Earlier questions of the conversation, oldest first."
+    )
 
     @field_validator("handlungsfeld")
     @classmethod
@@ -92,6 +97,8 @@ class Question(BaseModel):
             raise ValueError("expected: an unanswerable question must not list expected evidence")
         if not self.unanswerable and not self.expected:
             raise ValueError("expected: an answerable question needs at least one expected item")
+        if self.type in ("followup", "topic_change") and not self.history:
+            raise ValueError(f"history: a {self.type!r} question needs the earlier question(s)")
         return self
 
     @property

@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 # Bump when loading, cleaning or chunking changes in a way that changes chunks.
 # 2: readable titles for machine-made file names (ingestion/titles.py)
 # 3: headings a lead-in announces become its list items (ingestion/announced_lists.py)
-PIPELINE_VERSION = "3"
+# 4: chunks carry the links their document presents (ingestion/document.py Link)
+PIPELINE_VERSION = "4"
 
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -220,6 +221,7 @@ class Ingestor:
                 municipality=municipality,
                 date=date,
                 url=url,
+                links=draft.links,
                 handlungsfelder=tags,
                 doc_sets=doc_sets,
             )

@@ -178,10 +178,6 @@ def test_deeply_nested_html_falls_back_to_plain_text(tmp_path: Path, levels: int
     assert any("no main content found" in w for w in doc.warnings)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingestion/pipeline.py must pass links=draft.links into Chunk (issue 18); then drop this mark",
-)
 def test_links_survive_ingest_rebuild_and_reach_the_answer_sources(tmp_path: Path) -> None:
     from assistant.config import Settings
     from assistant.embeddings import create_embedder
