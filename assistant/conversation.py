@@ -19,7 +19,8 @@ das LoRaWAN-Netz in Brunnhagen?“ after a question about openDesk is a new ques
 hoch war die Anschlussquote?“ after one about a Glasfaser project is a follow-up.
 
 A follow-up is answered as ``question + the earlier question's key terms`` (its names and
-nouns, rarest first), and the documents the earlier answer cited are preferred in retrieval
+nouns, rarest first; those the earlier answer's source titles also name when there are any),
+and the documents the earlier answer cited are preferred in retrieval
 (never required: the answer may lie elsewhere). The answer names what it related the
 question to („Bezogen auf die vorige Frage: Kessbach, openDesk“).
 """
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from assistant.text.german import words
+from assistant.types import Answer
 
 MAX_KEY_TERMS = 4
 ELLIPTIC_MAX_WORDS = 4
@@ -68,6 +70,7 @@ class Turn:
     question: str
     answer: str = ""
     cited_doc_ids: tuple[str, ...] = ()
+    cited_titles: tuple[str, ...] = ()  # titles of those documents: they name the topic
 
 
 @dataclass(frozen=True)
@@ -199,6 +202,11 @@ class RuleCondenser:
         if not signals or self._new_subject(question, context, points_back=points_back):
             return StandaloneQuestion(question, question)
         keys = self.key_terms(previous.question) or self.key_terms(context)
+        # The earlier question's subject is what its sources' titles name („Digitallotsen“), not
+        # the detail it asked for („Beratungen im Pilotjahr“), which the follow-up replaces.
+        titled = set(words(" ".join(previous.cited_titles)))
+        topical = [k for k in keys if set(words(k)) & titled]
+        keys = topical or keys
         if not keys:
             return StandaloneQuestion(question, question)
         missing = [k for k in keys if not set(words(k)) <= set(words(question))]
@@ -215,3 +223,13 @@ class RuleCondenser:
 def condense(history: Sequence[Turn] | None, question: str, terms: TermWeights) -> StandaloneQuestion:
     """:class:`RuleCondenser` over ``terms``: the one entry point for every channel."""
     return RuleCondenser(terms).condense(list(history or ()), question)
+
+
+def turn_of(answer: Answer) -> Turn:
+    """An answered question as a turn of the conversation (its sources' documents and titles)."""
+    return Turn(
+        question=answer.question,
+        answer=answer.answer,
+        cited_doc_ids=tuple(dict.fromkeys(s.doc_id for s in answer.sources)),
+        cited_titles=tuple(dict.fromkeys(s.title for s in answer.sources)),
+    )

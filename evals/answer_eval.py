@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.conversation import Turn
+from assistant.conversation import Turn, turn_of
 from evals.answer_metrics import MARKER, AbstentionScores, abstention_scores, citation_validity
 from evals.dataset import Question
 from evals.relevance import EvidenceMatcher
@@ -145,7 +145,7 @@ def _history(assistant: Any, questions: Sequence[str]) -> list[Turn]:
     turns: list[Turn] = []
     for earlier in questions:
         answer = assistant.ask(earlier, history=list(turns)) if turns else assistant.ask(earlier)
-        turns.append(Turn(earlier, answer.answer, tuple(dict.fromkeys(s.doc_id for s in answer.sources))))
+        turns.append(turn_of(answer))
     return turns
 
 

@@ -145,6 +145,24 @@ _STATEMENT_END = re.compile(r"[.!:;\"'“”»«)\]]$")
 HEADING_MAX_WORDS = 12
 
 
+# „Der folgende Bericht fasst zusammen, wie …“, „Dieser Beitrag beschreibt …“, „Im Folgenden
+# erläutern wir …“: a text announcing what it will say shares the question's words and says nothing.
+_SELF_DESCRIPTION = re.compile(
+    r"^(?:(?:der|die|das|dieser|diese|dieses|unser|unsere)\s+(?:folgende|vorliegende|nachfolgende)?\s*"
+    r"(?:bericht|beitrag|artikel|text|dokument|papier|abschnitt|kapitel|überblick|leitfaden)"
+    r"|im\s+folgenden)\b[^.]*\b(?:fasst|fassen|beschreibt|beschreiben|zeigt|zeigen|gibt|geben|stellt|stellen|"
+    r"erläutert|erläutern|skizziert|dokumentiert|beleuchtet)\b",
+    re.IGNORECASE,
+)
+
+
+def describes_itself(unit: str) -> bool:
+    """Whether ``unit`` only announces what its document says („Der folgende Bericht fasst zusammen …“);
+    a finding („Der Bericht zeigt, dass 87 Prozent …“) is a statement, not an announcement."""
+    text = unit.strip()
+    return bool(_SELF_DESCRIPTION.search(text)) and not re.search(r"\bdass\b|\d", text)
+
+
 def quotable(unit: str, expected: AnswerType | None = None) -> bool:
     """Whether a unit reads as a statement worth quoting in an answer.
 
@@ -158,6 +176,8 @@ def quotable(unit: str, expected: AnswerType | None = None) -> bool:
     """
     text = unit.strip()
     if not text or text.endswith("?") or text.startswith("…") or text.endswith("…"):
+        return False
+    if describes_itself(text):
         return False
     if "|" in text or "; " in text or _STATEMENT_END.search(text) or len(text.split()) > HEADING_MAX_WORDS:
         return True

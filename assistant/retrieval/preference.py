@@ -17,7 +17,7 @@ from assistant.types import Passage, SearchFilters
 class PreferredDocuments:
     """Wraps a retriever: passages of ``doc_ids`` score ``1 + boost`` times higher."""
 
-    def __init__(self, inner: Retriever, doc_ids: Collection[str], *, boost: float = 0.3) -> None:
+    def __init__(self, inner: Retriever, doc_ids: Collection[str], *, boost: float = 1.0) -> None:
         if boost < 0:
             raise ValueError(f"boost must not be negative. Currently, it is {boost}.")
         self.inner = inner

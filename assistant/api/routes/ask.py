@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 
 from fastapi import APIRouter, Request
 
@@ -16,7 +17,7 @@ from assistant.api.privacy import log_question
 from assistant.api.problems import PROBLEM_RESPONSES, problem_event
 from assistant.api.runtime import Runtime
 from assistant.api.sse import EventStreamResponse, event_stream_response, sse, until_disconnect
-from assistant.conversation import Turn
+from assistant.conversation import Turn, turn_of
 from assistant.types import Answer, SearchFilters
 
 router = APIRouter(tags=["Fragen und Suche"], responses=PROBLEM_RESPONSES)
@@ -130,6 +131,8 @@ def conversation(runtime: Runtime, key: ApiKey, turns: list[HistoryTurn] | None)
     history = []
     for turn in turns or []:
         earlier = runtime.answers.get(turn.answer_id, key.key_id) if turn.answer_id else None
-        cited = tuple(dict.fromkeys(s.doc_id for s in earlier.sources)) if earlier else ()
-        history.append(Turn(question=turn.question, cited_doc_ids=cited))
+        if earlier is not None:
+            history.append(replace(turn_of(earlier), question=turn.question))
+        else:
+            history.append(Turn(question=turn.question))
     return history
