@@ -103,6 +103,25 @@ class Condenser(Protocol):
     def condense(self, history: Sequence[Turn], question: str) -> StandaloneQuestion: ...
 
 
+# Only after a question mark: „Was kostet die Stabsstelle (Digitalisierung)“ keeps its parenthesis.
+_CONTEXT = re.compile(r"^(?P<question>.*\?)\s+\((?P<context>[^()]*)\)\s*$", re.DOTALL)
+
+
+def with_context(question: str, terms: Sequence[str]) -> str:
+    """``question`` with context terms in a trailing parenthesis: „Und was kostet das? (Kessbach)“."""
+    return f"{question} ({', '.join(terms)})" if terms else question
+
+
+def split_context(query: str) -> tuple[str, str]:
+    """(question, context terms) of a query made by :func:`with_context`; ("…", "") otherwise.
+
+    The reader counts context terms for less than the question's own words: they say what the
+    question is about, not what it asks.
+    """
+    match = _CONTEXT.match(query)
+    return (match.group("question"), match.group("context")) if match else (query, "")
+
+
 def _surface_words(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
@@ -210,7 +229,7 @@ class RuleCondenser:
         if not keys:
             return StandaloneQuestion(question, question)
         missing = [k for k in keys if not set(words(k)) <= set(words(question))]
-        query = f"{question} ({', '.join(missing)})" if missing else question
+        query = with_context(question, missing)
         return StandaloneQuestion(
             question,
             query,

@@ -27,6 +27,7 @@ from typing import Protocol
 
 import numpy as np
 
+from assistant.conversation import split_context
 from assistant.generation.evidence import (
     Analyzer,
     QueryTerms,
@@ -57,6 +58,9 @@ class ReaderWeights:
     rank_penalty: float = 0.02
     answer_type: float = 0.0  # bonus for a unit holding the kind of value asked for (a date for „Wann?“)
 
+
+CONTEXT_WEIGHT = 0.3
+"""Weight of a follow-up's context terms relative to the question's own words."""
 
 LEXICAL_ONLY = ReaderWeights()
 # Chosen on the dev set with ``python -m evals.tune_reader`` (README: Answers).
@@ -109,7 +113,12 @@ class UnitReader:
 
     def read(self, question: str, passages: list[Passage]) -> Reading:
         analyzer = pinned(self.analyzer)
-        return self.read_with_terms(question, query_terms(question, analyzer), passages, analyzer)
+        asked, context = split_context(question)
+        terms = query_terms(asked, analyzer)
+        if context:  # a follow-up's subject (assistant/conversation.py): it counts, for less
+            for token, weight in query_terms(context, analyzer).weights.items():
+                terms.weights.setdefault(token, CONTEXT_WEIGHT * weight)
+        return self.read_with_terms(question, terms, passages, analyzer)
 
     def read_with_terms(
         self, question: str, terms: QueryTerms, passages: list[Passage], analyzer: Analyzer

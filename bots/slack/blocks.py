@@ -59,6 +59,10 @@ def answer_messages(answer: Answer) -> list[SlackMessage]:
     """The answer text, its warnings, the numbered source list and the feedback buttons."""
     text = safe_mrkdwn(answer.answer, allowed_urls(answer.sources))
     blocks: list[Block] = [_section(piece) for piece in split_text(text)]
+    if answer.related_note:  # a follow-up: say what it was read as, right under the answer
+        blocks.append(
+            ContextBlock(elements=[MarkdownTextObject(text=f"↪ {escape(answer.related_note)}"[:2000])])
+        )
     if answer.warnings:
         notes = " · ".join(escape(w) for w in answer.warnings)
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"⚠️ {notes}"[:2000])]))
