@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
+from assistant.api.docs_assets import install_docs
 from assistant.api.headers import SecurityHeadersMiddleware
 from assistant.api.limits import BodySizeLimitMiddleware
 from assistant.api.problems import install_handlers
@@ -53,7 +54,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's pages load from a CDN; install_docs serves them locally
+        redoc_url=None,
     )
+    install_docs(app)
     app.state.runtime = runtime
     install_handlers(app)
     app.middleware("http")(_access_log)

@@ -21,15 +21,16 @@ NOSNIFF = {"X-Content-Type-Options": "nosniff"}
 NO_STORE_PREFIXES = ("/api/", "/v1/")
 DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc")
 
-# What FastAPI's Swagger UI and ReDoc pages load: scripts and styles from the jsDelivr CDN, ReDoc's
-# fonts, Swagger's data: icons and FastAPI's favicon, ReDoc's search worker (a blob: URL), and
-# the schema and "Try it out" requests to this server. Both UIs set inline styles at run time.
-DOCS_SCRIPT_SRC = "https://cdn.jsdelivr.net"
+# What the Swagger UI and ReDoc pages load (assistant/api/docs_assets.py serves their bundles,
+# styles and favicon from this server, so no other origin appears): scripts and styles from
+# 'self', FastAPI's inline bootstrap script by its hash, Swagger's data: icons, ReDoc's search
+# worker (a blob: URL), and the schema and "Try it out" requests to this server. Both UIs set
+# inline styles at run time. No font-src: without Google Fonts both pages use system fonts.
+DOCS_SCRIPT_SRC = "'self'"
 DOCS_CSP = (
     "default-src 'none'",
-    "style-src https://cdn.jsdelivr.net https://fonts.googleapis.com 'unsafe-inline'",
-    "font-src https://fonts.gstatic.com",
-    "img-src 'self' data: https://fastapi.tiangolo.com",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
     "connect-src 'self'",
     "worker-src blob:",
     "form-action 'self'",

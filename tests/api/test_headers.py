@@ -97,7 +97,10 @@ def test_docs_pages_cannot_be_framed_and_allow_only_what_they_load(client: TestC
     assert csp["default-src"] == ["'none'"]
     assert csp["frame-ancestors"] == ["'none'"]
     assert "'unsafe-inline'" not in csp["script-src"]
-    # every external script and stylesheet the page loads is allowed by origin ...
+    # the assets are served by the app itself (offline docs): no other origin is allowed ...
+    assert csp["script-src"][0] == "'self'" and "'self'" in csp["style-src"]
+    assert "http" not in page.headers["content-security-policy"]
+    # ... every script and stylesheet the page loads from elsewhere would need its origin ...
     for origin in re.findall(r'<script[^>]*\bsrc="(https://[^/"]+)', page.text):
         assert origin in csp["script-src"], origin
     for link in re.findall(r"<link[^>]*>", page.text):

@@ -2,30 +2,56 @@
 
 Open WebUI, LibreChat and similar clients treat the assistant as a model: the last user
 message is the question, the reply is the cited answer with its sources appended. Fields the
-assistant does not use (``tools``, ``params``, ``temperature``, session ids, …) are ignored.
+assistant does not use (``tools``, ``params``, ``temperature``, session ids, …) are ignored;
+``n`` other than 1 and ``stop`` sequences are refused with an OpenAI-shaped 400 naming the
+field, because silently ignoring them would hand the client something it did not ask for.
+
+``usage`` counts tokens with the embedding model's tokenizer (the one the index was built
+with; it is loaded anyway and costs microseconds): ``prompt_tokens`` is the text of the
+request's messages, ``completion_tokens`` the whole reply content (answer and sources list).
+It is an estimate of what an LLM's own tokenizer would count, not a bill.
+
+``max_tokens`` / ``max_completion_tokens`` bound the answer text and cut it after the last
+whole sentence that fits (``finish_reason: "length"``); at least the first sentence that cites
+a source is kept, so a truncated reply is never empty or uncited. The sources list that
+follows names only the sources the kept sentences cite (with their original numbers) and is
+not counted against the limit: cutting it would leave [n] markers without their source.
 """
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from assistant.api.access import scoped_filters
 from assistant.api.concurrency import run_blocking
 from assistant.api.deps import Reader, RuntimeDep
 from assistant.api.privacy import log_question
-from assistant.api.problems import OPENAI_ERROR_RESPONSES, ApiProblem, problem_event
+from assistant.api.problems import (
+    OPENAI_ERROR_RESPONSES,
+    ApiProblem,
+    OpenAIErrorDetail,
+    problem_event,
+)
 from assistant.api.routes.ask import remember, stream_answer
+from assistant.api.runtime import Runtime
 from assistant.api.sse import EventStreamResponse, event_stream_response, sse
+from assistant.text.sentences import split_sentences
 from assistant.types import Answer
 
 router = APIRouter(tags=["OpenAI-kompatibel"], responses=OPENAI_ERROR_RESPONSES)
 
 MODEL_ID = "kommunal-assistant"
+
+TokenCounter = Callable[[str], int]
 
 
 class ChatMessage(BaseModel):
@@ -43,12 +69,30 @@ class ChatMessage(BaseModel):
         return ""
 
 
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    include_usage: bool = False
+
+
 class ChatCompletionRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     model: str | None = None
     messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False
+    stream_options: StreamOptions | None = None
+    max_tokens: int | None = Field(
+        default=None, ge=1, description="Bound on the answer text's tokens; cut at a sentence end."
+    )
+    max_completion_tokens: int | None = Field(default=None, ge=1, description="Same as max_tokens.")
+    n: int | None = Field(default=None, description="Only 1 is supported (400 otherwise).")
+    stop: str | list[str] | None = Field(default=None, description="Not supported (400 when given).")
+
+    @property
+    def token_limit(self) -> int | None:
+        limits = [v for v in (self.max_tokens, self.max_completion_tokens) if v is not None]
+        return min(limits) if limits else None
 
 
 class ChatChoiceMessage(BaseModel):
@@ -56,10 +100,29 @@ class ChatChoiceMessage(BaseModel):
     content: str
 
 
+FinishReason = Literal["stop", "length"]
+
+
 class ChatChoice(BaseModel):
     index: int = 0
     message: ChatChoiceMessage
-    finish_reason: Literal["stop"] = "stop"
+    finish_reason: FinishReason = "stop"
+
+
+class Usage(BaseModel):
+    """Token counts (the embedding model's tokenizer; see the module docstring)."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+    @classmethod
+    def of(cls, prompt_tokens: int, completion_tokens: int) -> Usage:
+        return cls(
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            total_tokens=prompt_tokens + completion_tokens,
+        )
 
 
 class ChatCompletion(BaseModel):
@@ -68,6 +131,7 @@ class ChatCompletion(BaseModel):
     created: int
     model: str
     choices: list[ChatChoice]
+    usage: Usage
 
 
 class ModelCard(BaseModel):
@@ -82,20 +146,28 @@ class ModelList(BaseModel):
     data: list[ModelCard]
 
 
+class InvalidParameterDetail(OpenAIErrorDetail):
+    """OpenAI's error detail with the ``param`` it names (``problems.OpenAIErrorDetail`` has none)."""
+
+    param: str | None = None
+
+
 def with_sources(answer: Answer) -> str:
     """The answer text with its numbered sources appended as a Markdown list."""
     return answer.answer + sources_block(answer)
 
 
-def sources_block(answer: Answer) -> str:
-    if not answer.sources:
-        return ""
+def sources_block(answer: Answer, cited: Iterable[int] | None = None) -> str:
+    """The Markdown sources list; with ``cited``, only the sources of those numbers."""
+    wanted = None if cited is None else set(cited)
     lines = []
     for s in answer.sources:
+        if wanted is not None and s.n not in wanted:
+            continue
         where = f", {s.location}" if s.location else ""
         link = f" – {s.url or s.source}"
         lines.append(f"- [{s.n}] {s.title}{where}{link}")
-    return "\n\n**Quellen**\n" + "\n".join(lines)
+    return "\n\n**Quellen**\n" + "\n".join(lines) if lines else ""
 
 
 @router.get("/models", response_model=ModelList, summary="Verfügbare Modelle (OpenAI-kompatibel)")
@@ -111,8 +183,14 @@ async def models(key: Reader) -> ModelList:
 )
 async def chat_completions(
     body: ChatCompletionRequest, key: Reader, runtime: RuntimeDep, request: Request
-) -> ChatCompletion | EventStreamResponse:
-    """Answers the last user message from the documents; ``"stream": true`` streams OpenAI chunks."""
+) -> ChatCompletion | EventStreamResponse | JSONResponse:
+    """Answers the last user message from the documents; ``"stream": true`` streams OpenAI chunks.
+
+    ``max_tokens`` cuts the answer after a whole sentence (``finish_reason: "length"``); with
+    ``stream_options.include_usage`` the stream ends with a chunk carrying ``usage``."""
+    refused = _unsupported(body)
+    if refused is not None:
+        return refused
     question = next((m.text.strip() for m in reversed(body.messages) if m.role == "user"), "")
     if not question:
         raise ApiProblem(
@@ -124,51 +202,250 @@ async def chat_completions(
     filters = scoped_filters(key)
     model = body.model or MODEL_ID
     created = int(time.time())
+    prompt_text = "\n".join(m.text for m in body.messages)
     if body.stream:
-        await run_blocking(runtime.assistant, runtime.settings.api_timeout_s)
+        # opens the index if needed: its errors are a 503 here, not an in-band stream error
+        count = await run_blocking(lambda: token_counter(runtime), runtime.settings.api_timeout_s)
+        prompt_tokens = None
+        if body.stream_options is not None and body.stream_options.include_usage:
+            prompt_tokens = await run_in_threadpool(count, prompt_text)
         pieces = stream_answer(request, runtime, key, question, filters, 5)
-        return EventStreamResponse(_chunks(pieces, model, created))
-
-    def work() -> Answer:
-        with runtime.reading() as assistant:
-            return assistant.ask(question, filters)
-
-    answer = await run_blocking(work, runtime.settings.api_timeout_s)
-    remember(runtime, key, answer)
-    return ChatCompletion(
-        id=f"chatcmpl-{answer.answer_id}",
-        created=created,
-        model=model,
-        choices=[ChatChoice(message=ChatChoiceMessage(content=with_sources(answer)))],
-    )
-
-
-async def _chunks(pieces: AsyncIterator[str | Answer], model: str, created: int) -> AsyncIterator[str]:
-    """OpenAI ``chat.completion.chunk`` events, the sources as the last content, then ``[DONE]``."""
-    completion_id = "chatcmpl-stream"
-
-    def chunk(delta: dict[str, str], finish: str | None = None) -> str:
-        return sse(
-            {
-                "id": completion_id,
-                "object": "chat.completion.chunk",
-                "created": created,
-                "model": model,
-                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-            }
+        return EventStreamResponse(
+            _chunks(
+                pieces,
+                model=model,
+                created=created,
+                count=count,
+                limit=body.token_limit,
+                usage_prompt_tokens=prompt_tokens,
+            )
         )
 
+    def work() -> ChatCompletion:
+        with runtime.reading() as assistant:
+            answer = assistant.ask(question, filters)
+        count = token_counter(runtime)
+        content = answer.answer
+        finish: FinishReason = "stop"
+        if body.token_limit is not None:
+            budget = SentenceBudget(body.token_limit, count)
+            content = budget.feed(answer.answer) + budget.close()
+            if budget.truncated:
+                finish = "length"
+        cited = cited_numbers(content) if finish == "length" else None
+        content += sources_block(answer, cited)
+        remember(runtime, key, answer)
+        return ChatCompletion(
+            id=f"chatcmpl-{answer.answer_id}",
+            created=created,
+            model=model,
+            choices=[ChatChoice(message=ChatChoiceMessage(content=content), finish_reason=finish)],
+            usage=Usage.of(count(prompt_text), count(content)),
+        )
+
+    return await run_blocking(work, runtime.settings.api_timeout_s)
+
+
+def _unsupported(body: ChatCompletionRequest) -> JSONResponse | None:
+    """An OpenAI-shaped 400 naming the first parameter the assistant cannot honour, else None."""
+    if body.n is not None and body.n != 1:
+        return invalid_parameter(
+            "n",
+            "unsupported_value",
+            "Der Parameter „n“ wird nicht unterstützt: der Assistent gibt genau eine Antwort "
+            "je Anfrage (n = 1).",
+        )
+    if body.stop:  # None, "" and [] ask for nothing
+        return invalid_parameter(
+            "stop",
+            "unsupported_parameter",
+            "Der Parameter „stop“ wird nicht unterstützt: die Antwort endet mit ihren Quellen "
+            "und wird nicht an Stoppsequenzen abgeschnitten. Zum Kürzen „max_tokens“ verwenden.",
+        )
+    return None
+
+
+def invalid_parameter(param: str, code: str, message: str) -> JSONResponse:
+    """A 400 in OpenAI's shape (``type: invalid_request_error``, ``param``), as its SDKs parse it."""
+    detail = InvalidParameterDetail(message=message, type="invalid_request_error", code=code, param=param)
+    # dumped on its own: as OpenAIError.error, pydantic would serialise only the base fields
+    return JSONResponse({"error": detail.model_dump()}, status_code=400)
+
+
+def token_counter(runtime: Runtime) -> TokenCounter:
+    """Tokens of a text as the index's embedding tokenizer counts them, without its special tokens
+    and passage prefix. Blocking (the embedder may be behind a lock): call it in a worker thread."""
+    embedder = runtime.assistant().index.embedder
+    # count_tokens counts a passage as the model sees it (specials, e5's "passage: " prefix);
+    # "a" is one token in every tokenizer we ship, so this is the fixed overhead.
+    overhead = embedder.count_tokens("a") - 1
+
+    def count(text: str) -> int:
+        return max(embedder.count_tokens(text) - overhead, 0) if text.strip() else 0
+
+    return count
+
+
+# A bracket group that cites a source: "[1]", and in a model's raw stream "[1, 2]", "[Quelle 1]".
+_CITATION = re.compile(r"\[\s*(?:Quellen?\s*)?(\d{1,3}(?:\s*(?:,|;|-|–|und|&)\s*\d{1,3})*)\s*\]", re.I)
+_MARKERS_ONLY = re.compile(r"(?:\s*\[[^\]\n]{1,30}\])+\s*")
+_TRAILING_MARKERS = re.compile(r"(?:[ \t]*\[\s*(?:Quellen?\s*)?\d[^\]\n]{0,30}\])+", re.I)
+
+
+def cited_numbers(text: str) -> list[int]:
+    """Source numbers the citation groups of ``text`` name, in order of first use."""
+    numbers = (int(n) for group in _CITATION.findall(text) for n in re.findall(r"\d+", group))
+    return list(dict.fromkeys(numbers))
+
+
+def sentence_ends(text: str) -> list[int]:
+    """Offsets in ``text`` after each sentence (:func:`split_sentences`), each with the citation
+    markers that follow it ("Satz. [1]" ends after "[1]")."""
+    ends: list[int] = []
+    position = 0
+    for sentence in split_sentences(text):
+        start = text.find(sentence, position)
+        if start < 0:  # split_sentences keeps the text's characters; stop rather than guess
+            break
+        position = start + len(sentence)
+        if ends and _MARKERS_ONLY.fullmatch(sentence):
+            ends[-1] = max(ends[-1], position)
+        else:
+            ends.append(position)
+        trailing = _TRAILING_MARKERS.match(text, ends[-1])
+        if trailing:
+            ends[-1] = trailing.end()
+    return ends
+
+
+class SentenceBudget:
+    """Whole sentences of a growing answer text for as long as they fit into ``limit`` tokens.
+
+    ``feed`` takes the next piece and returns the text that may be sent now (complete
+    sentences within the budget); ``close`` returns the rest. The kept text is the longest run of
+    whole sentences within the limit, extended to the first sentence that cites a source when
+    the run cites none (or to the first sentence when the answer cites nothing at all).
+    """
+
+    def __init__(self, limit: int, count: TokenCounter) -> None:
+        self.limit = limit
+        self.count = count
+        self.truncated = False
+        self._text = ""
+        self._sent = 0  # characters of _text released so far
+        self._tokens: dict[int, int] = {}
+
+    def feed(self, piece: str) -> str:
+        if self.truncated:
+            return ""
+        self._text += piece
+        return self._release(sentence_ends(self._text)[:-1], final=False)  # the last may go on
+
+    def close(self) -> str:
+        if self.truncated:
+            return ""
+        ends = sentence_ends(self._text)
+        if not ends or self._fits(len(self._text.rstrip())):
+            rest = self._text[self._sent :]
+            self._sent = len(self._text)
+            return rest
+        return self._release(ends, final=True)
+
+    def _fits(self, end: int) -> bool:
+        if end not in self._tokens:
+            self._tokens[end] = self.count(self._text[:end])
+        return self._tokens[end] <= self.limit
+
+    def _release(self, ends: list[int], *, final: bool) -> str:
+        within = self._sent
+        over = False
+        for end in ends:
+            if end <= self._sent:
+                continue
+            if self._fits(end):
+                within = end
+                continue
+            over = True
+            break
+        cut = within
+        if over or (final and within < ends[-1]):
+            if cited_numbers(self._text[:within]):
+                cut, self.truncated = within, True
+            else:
+                first_cited = next((e for e in ends if e > within and cited_numbers(self._text[:e])), None)
+                if first_cited is not None:
+                    cut, self.truncated = first_cited, True
+                elif final:
+                    cut, self.truncated = max(within, ends[0]), True
+        if final and cut < len(self._text.rstrip()):
+            self.truncated = True
+        released = self._text[self._sent : cut]
+        self._sent = max(self._sent, cut)
+        return released
+
+
+async def _chunks(
+    pieces: AsyncIterator[str | Answer],
+    *,
+    model: str,
+    created: int,
+    count: TokenCounter,
+    limit: int | None = None,
+    usage_prompt_tokens: int | None = None,
+) -> AsyncIterator[str]:
+    """OpenAI ``chat.completion.chunk`` events under one id, the sources as the last content, a
+    usage chunk when asked for (``usage_prompt_tokens`` given), then ``[DONE]``."""
+    completion_id = f"chatcmpl-{uuid.uuid4().hex}"  # before the first chunk: every chunk shares it
+    include_usage = usage_prompt_tokens is not None
+    sent: list[str] = []
+
+    def chunk(delta: dict[str, str], finish: str | None = None) -> str:
+        event: dict[str, Any] = {
+            "id": completion_id,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        }
+        if include_usage:  # as OpenAI does: null on every chunk but the last
+            event["usage"] = None
+        return sse(event)
+
+    def content(text: str) -> str:
+        sent.append(text)
+        return chunk({"content": text})
+
+    budget = SentenceBudget(limit, count) if limit is not None else None
     yield chunk({"role": "assistant", "content": ""})
     try:
         async for piece in pieces:
             if isinstance(piece, Answer):
-                completion_id = f"chatcmpl-{piece.answer_id}"
-                tail = sources_block(piece)
+                if budget is not None:
+                    rest = await run_in_threadpool(budget.close)
+                    if rest:
+                        yield content(rest)
+                cited = cited_numbers("".join(sent)) if budget is not None and budget.truncated else None
+                tail = sources_block(piece, cited)
                 if tail:
-                    yield chunk({"content": tail})
-            elif piece:
-                yield chunk({"content": piece})
-        yield chunk({}, "stop")
+                    yield content(tail)
+            elif piece and not (budget is not None and budget.truncated):
+                ready = piece if budget is None else await run_in_threadpool(budget.feed, piece)
+                if ready:
+                    yield content(ready)
+        yield chunk({}, "length" if budget is not None and budget.truncated else "stop")
+        if usage_prompt_tokens is not None:
+            completion_tokens = await run_in_threadpool(count, "".join(sent))
+            usage = Usage.of(usage_prompt_tokens, completion_tokens)
+            yield sse(
+                {
+                    "id": completion_id,
+                    "object": "chat.completion.chunk",
+                    "created": created,
+                    "model": model,
+                    "choices": [],
+                    "usage": usage.model_dump(),
+                }
+            )
     except Exception as exc:  # noqa: BLE001 - the status line is sent; report in-band
         problem = problem_event(exc)
         yield sse({"error": {"message": problem["detail"], "type": problem["code"], "code": problem["code"]}})
