@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.text.sentences import split_sentences
+from assistant.text.tables import looks_like_header
 from assistant.types import embedding_text
 from ingestion.announced_lists import expand_announced_lists
 from ingestion.document import Block, Link, LoadedDocument
@@ -276,10 +277,21 @@ class _SectionPacker:
             self._place(_Part(text, PARAGRAPH_SEPARATOR, page, "table", links=links))
             return
         rows = [row for row in text.split("\n") if row.strip()]
+        # A table split over chunks repeats its header row in each, so every row stays readable
+        # as „Spalte: Wert“ (assistant/text/tables.py).
+        header = rows[0] if len(rows) > 1 and looks_like_header(rows[0]) else None
         for row_index, row in enumerate(rows):
             separator = PARAGRAPH_SEPARATOR if row_index == 0 else LINE_SEPARATOR
             if self._fits_text(row):
-                self._place(_Part(row, separator, page, "table", links=links))
+                part = _Part(row, separator, page, "table", links=links)
+                if header and row_index > 0 and not self._fits_parts(self._current + [part]):
+                    repeated = _Part(header, PARAGRAPH_SEPARATOR, page, "table", repeated=True)
+                    first_row = replace(part, separator=LINE_SEPARATOR)
+                    if self._fits_parts([repeated, first_row]):
+                        self._flush()
+                        self._current = [repeated, first_row]
+                        continue
+                self._place(part)
                 continue
             for position, (piece, joiner) in enumerate(self._pieces(row, prefix="")):
                 self._place(_Part(piece, separator if position == 0 else joiner, page, "table", links=links))

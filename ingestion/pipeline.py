@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 # 2: readable titles for machine-made file names (ingestion/titles.py)
 # 3: headings a lead-in announces become its list items (ingestion/announced_lists.py)
 # 4: chunks carry the links their document presents (ingestion/document.py Link)
-PIPELINE_VERSION = "4"
+# 5: a table split over chunks repeats its header row in each (ingestion/chunking.py)
+PIPELINE_VERSION = "5"
 
 ProgressCallback = Callable[[str, int, int], None]
 

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from assistant.drafting.gather import PartEvidence
-from assistant.drafting.measures import is_measure_row, reads_like_measure, row_fields
+from assistant.drafting.measures import is_measure_row, reads_like_measure
 from assistant.drafting.models import DraftPart, DraftRequest
 from assistant.drafting.selection import Candidate, pool_candidates, select_diverse
 from assistant.generation.evidence import ScoredSentence
+from assistant.text.tables import row_fields
 from assistant.types import Chunk, Citation, Passage, Source
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from assistant.drafting.base import DraftContext, Statement, WrittenPart, choose_statements
 from assistant.drafting.gather import PartEvidence
-from assistant.drafting.measures import FIELDS, describe_row, measure_fields, measure_title, row_fields
+from assistant.drafting.measures import FIELDS, measure_fields, measure_title
 from assistant.drafting.models import DraftBlock, DraftPart
 from assistant.drafting.structure import NO_EVIDENCE, PartSpec
+from assistant.text.tables import describe_row, row_fields
 from assistant.types import Citation
 
 OPEN = "offen"

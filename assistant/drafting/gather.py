@@ -20,7 +20,6 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from assistant.drafting.measures import is_header_row
 from assistant.drafting.models import DraftRequest, MunicipalityProfile, size_class_for
 from assistant.drafting.request_parser import parse_inhabitants
 from assistant.drafting.structure import PartSpec, load_structure
@@ -29,6 +28,7 @@ from assistant.handlungsfelder import HANDLUNGSFELDER
 from assistant.retrieval.base import Retriever
 from assistant.retrieval.diversity import DiverseRetriever
 from assistant.text.folding import fold as _fold
+from assistant.text.tables import is_header_row
 from assistant.types import Chunk, Passage, SearchFilters
 
 # Words of a request that say what to do or for whom, not what about; kept out of the queries.

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.text.tables import row_fields, table_cells
+
 PRIORITY = "Priorität"
 RESPONSIBLE = "Verantwortlich"
 TIME_FRAME = "Zeitrahmen"
@@ -22,7 +24,6 @@ _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     TIME_FRAME: ("zeitraum", "zeitrahmen", "zeitplan", "umsetzung bis", "laufzeit", "termin"),
 }
 _MEASURE_HEADERS = ("maßnahme", "massnahme", "projekt", "vorhaben")
-_CELL_SEPARATOR = " | "
 
 _TIME = re.compile(
     r"\b(?:(?:bis|ab|seit|spätestens|im Jahr|Ende|Mitte|Anfang|zum)\s+(?:(?:Ende|Mitte|Anfang)\s+)?"
@@ -38,61 +39,6 @@ _ACTOR = re.compile(
     r"(?:kommunale[nr]?\s+)?IT-Dienstleister|Digitalisierungsbeauftragte[nr]?|Datenschutzbeauftragte[nr]?)"
 )
 _PRIORITY_TEXT = re.compile(r"\bPriorität\s*:?\s*([ABC]\b|hoch|mittel|niedrig|\d)", re.I)
-
-
-def table_cells(line: str) -> list[str] | None:
-    """The cells of a table row as the chunker writes it ("a | b | c"), or None for prose."""
-    if line.count(_CELL_SEPARATOR) < 2:
-        return None
-    return [cell.strip() for cell in line.strip().strip("|").split("|")]
-
-
-def table_header(row: str, passage_text: str) -> list[str] | None:
-    """The header row of the table ``row`` belongs to in ``passage_text`` (same number of cells)."""
-    cells = table_cells(row)
-    if cells is None:
-        return None
-    header: list[str] | None = None
-    in_table = False
-    for line in passage_text.splitlines():
-        line_cells = table_cells(line)
-        if line_cells is None or len(line_cells) != len(cells):
-            header, in_table = None, False
-            continue
-        if not in_table:
-            # A table cut by the chunker starts with a data row: no header then.
-            header = line_cells if _looks_like_header(line_cells) else None
-            in_table = True
-        if line.strip() == row.strip():
-            return header
-    return None
-
-
-_DATA_CELL = re.compile(r"^(?:[A-Z]{1,3}\d{1,3}|\d[\d.,]*\s*(?:€|%)?)$")
-
-
-def _looks_like_header(cells: list[str]) -> bool:
-    return not any(_DATA_CELL.match(cell) for cell in cells)
-
-
-def is_header_row(row: str, passage_text: str) -> bool:
-    """True when ``row`` is the header row of its table."""
-    header = table_header(row, passage_text)
-    return header is not None and table_cells(row) == header
-
-
-def row_fields(row: str, passage_text: str) -> dict[str, str] | None:
-    """``{header: cell}`` for a table row of ``passage_text``; None when ``row`` is no table row."""
-    header = table_header(row, passage_text)
-    cells = table_cells(row)
-    if header is None or cells is None or cells == header:
-        return None
-    return {h: c for h, c in zip(header, cells, strict=True) if h and c}
-
-
-def describe_row(fields: dict[str, str]) -> str:
-    """A table row as readable text: "Maßnahme: …; Priorität: A; Verantwortlich: …"."""
-    return "; ".join(f"{h}: {c}" for h, c in fields.items() if h.lower().rstrip(".") not in ("nr", "nummer"))
 
 
 def measure_title(fields: dict[str, str]) -> str | None:

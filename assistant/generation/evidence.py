@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.text.answer_types import AnswerType, expected_answer_type
+from assistant.text.tables import is_row_pairs
 from assistant.text.units import MIN_UNIT_CHARS, answer_units, is_label_value
 from assistant.types import Passage
 
@@ -181,7 +182,7 @@ def quotable(unit: str, expected: AnswerType | None = None) -> bool:
         return False
     if "|" in text or "; " in text or _STATEMENT_END.search(text) or len(text.split()) > HEADING_MAX_WORDS:
         return True
-    if is_label_value(text):  # „Wo? online“: the source's own label says what the value is
+    if is_label_value(text) or is_row_pairs(text):  # „Wo? online“, „Thema: … · Anteil: 38 %“
         return True
     return expected is not None and expected.present_in(text)
 

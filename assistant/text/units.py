@@ -1,7 +1,8 @@
 """Answer units: the pieces of a passage an answer can quote.
 
-A unit is a sentence, a lead-in ending in ":" together with its list items, a table row, or a
-run of label–value lines („Wann? 27. Mai 2021“ / „Wo? online“ → one unit). The same function
+A unit is a sentence, a lead-in ending in ":" together with its list items, a table row read
+with its header as „Spalte: Wert“ pairs („Maßnahme: Freies WLAN · Priorität: B“), or a run of
+label–value lines („Wann? 27. Mai 2021“ / „Wo? online“ → one unit). The same function
 cuts units at ingest (their vectors are cached by text hash) and at answer time, so the two
 meet on the same strings.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 
 from assistant.text.sentences import split_sentences
+from assistant.text.tables import TABLE_CELL_SEPARATOR, readable_rows
 
 __all__ = ["MIN_UNIT_CHARS", "answer_units", "is_label_value", "scored_units"]
 
@@ -51,8 +53,23 @@ def _pieces(text: str) -> list[tuple[str, bool]]:
             pieces.extend((sentence, False) for sentence in split_sentences("\n".join(run)))
             run.clear()
 
+    table: list[str] = []
+
+    def flush_table() -> None:
+        if len(table) >= 2:
+            flush()
+            pieces.extend((row, False) for row in readable_rows(table))
+        else:
+            run.extend(table)
+        table.clear()
+
     for line in text.split("\n"):
         stripped = line.strip()
+        is_rule = bool(table) and len(stripped) > 2 and set(stripped) <= set("|-: ")  # |---|---|
+        if (TABLE_CELL_SEPARATOR in stripped and not _BULLET.match(stripped)) or is_rule:
+            table.append(stripped)
+            continue
+        flush_table()
         if not stripped or stripped == OMISSION:
             flush()
             pieces.append(("", False))  # a paragraph break ends a run of label-value lines
@@ -61,6 +78,7 @@ def _pieces(text: str) -> list[tuple[str, bool]]:
             pieces.append((stripped, True))
         else:
             run.append(line)
+    flush_table()
     flush()
     return pieces
 

@@ -264,12 +264,27 @@ def test_tiny_last_part_of_a_list_borrows_items_instead_of_standing_alone(minilm
 
 
 def test_table_is_split_by_rows(e5_tokens: Counter) -> None:
-    rows = [f"Projekt {n} | Verwaltung | {SENTENCE}" for n in range(1, 21)]
+    rows = [f"P{n} | Verwaltung | {SENTENCE}" for n in range(1, 21)]  # no header row: ids in column 1
     drafts = chunk_document(
         document([Block("table", "\n".join(rows))]), title=TITLE, max_tokens=200, count_tokens=e5_tokens
     )
     assert len(drafts) > 2
     assert [line for d in drafts for line in d.text.split("\n")] == rows
+    assert all(cost(draft, e5_tokens) <= 200 for draft in drafts)
+
+
+def test_a_split_table_repeats_its_header_in_every_chunk(e5_tokens: Counter) -> None:
+    header = "Nr. | Bereich | Beschreibung"
+    rows = [f"P{n} | Verwaltung | {SENTENCE}" for n in range(1, 21)]
+    drafts = chunk_document(
+        document([Block("table", "\n".join([header, *rows]))]),
+        title=TITLE,
+        max_tokens=200,
+        count_tokens=e5_tokens,
+    )
+    assert len(drafts) > 2
+    assert all(d.text.split("\n")[0] == header for d in drafts)
+    assert [line for d in drafts for line in d.text.split("\n")[1:]] == rows  # each row once, in order
     assert all(cost(draft, e5_tokens) <= 200 for draft in drafts)
 
 
