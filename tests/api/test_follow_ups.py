@@ -1,10 +1,22 @@
-"""Follow-up questions through the native API, over corpus/ with the real model (Slack: tests/bots)."""
+"""Follow-up questions through the native API and the OpenAI-compatible route (the official SDK),
+over corpus/ with the real model (Slack: tests/bots/test_follow_ups.py)."""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import openai
+import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Keys
+from assistant.api import create_app
+from assistant.config import Settings
+from tests.api.conftest import Keys, copy_corpus_index, make_keys
+from tests.fakes import unused_port
 
 FIRST = "Wie viel spart Kessbach mit openDesk?"
 FOLLOW_UP = "Und wie lange wurde vorher getestet?"
@@ -47,3 +59,53 @@ def test_history_is_bounded(client: TestClient, keys: Keys) -> None:
         "/api/v1/ask", json={"question": FOLLOW_UP, "history": history}, headers=Keys.header(keys.reader)
     )
     assert response.status_code == 422 and "history" in response.json()["detail"]
+
+
+@pytest.fixture(scope="module")
+def chat(corpus_index_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[openai.OpenAI]:
+    """The official SDK against the extractive app behind a real uvicorn on 127.0.0.1 (its own copy
+    of the corpus index: the module's TestClient app holds the other one)."""
+    data_dir = copy_corpus_index(corpus_index_template, tmp_path_factory.mktemp("chat"))
+    settings = Settings(data_dir=data_dir, index_name="corpus", api_rate_limit_per_minute=0)
+    keys = make_keys(settings)
+    port = unused_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, name="uvicorn-follow-ups", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}/v1"
+    with openai.OpenAI(base_url=base, api_key=keys.reader, max_retries=0, timeout=60) as client:
+        yield client
+    server.should_exit = True
+    thread.join(timeout=30)
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_follow_up_through_the_openai_sdk(chat: openai.OpenAI, stream: bool) -> None:
+    first = chat.chat.completions.create(
+        model="kommunal-assistant", messages=[{"role": "user", "content": FIRST}]
+    )
+    earlier = first.choices[0].message.content or ""
+    messages = [
+        {"role": "user", "content": FIRST},
+        {"role": "assistant", "content": earlier},
+        {"role": "user", "content": FOLLOW_UP},
+    ]
+    if stream:
+        pieces = chat.chat.completions.create(model="kommunal-assistant", messages=messages, stream=True)
+        content = "".join(c.choices[0].delta.content or "" for c in pieces if c.choices)
+    else:
+        reply = chat.chat.completions.create(model="kommunal-assistant", messages=messages)
+        content = reply.choices[0].message.content or ""
+    assert "vier Monate" in content
+    assert "Bezogen auf die vorige Frage: Kessbach, openDesk" in content
+    sources = content.split("**Quellen**", 1)[1]
+    assert "Kessbach" in sources
+    # The same last message without the conversation does not get the Kessbach pilot.
+    alone = chat.chat.completions.create(model="kommunal-assistant", messages=[messages[-1]])
+    assert "vier Monate" not in (alone.choices[0].message.content or "")

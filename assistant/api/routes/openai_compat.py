@@ -44,6 +44,7 @@ from assistant.api.problems import (
 from assistant.api.routes.ask import remember, stream_answer
 from assistant.api.runtime import Runtime
 from assistant.api.sse import EventStreamResponse, event_stream_response, sse
+from assistant.conversation import Turn
 from assistant.text.sentences import split_sentences
 from assistant.types import Answer
 
@@ -160,6 +161,7 @@ def with_sources(answer: Answer) -> str:
 def sources_block(answer: Answer, cited: Iterable[int] | None = None) -> str:
     """The Markdown sources list; with ``cited``, only the sources of those numbers."""
     wanted = None if cited is None else set(cited)
+    note = f"\n\n_{answer.related_note}_" if answer.related_note else ""  # what a follow-up was read as
     lines = []
     for s in answer.sources:
         if wanted is not None and s.n not in wanted:
@@ -167,7 +169,24 @@ def sources_block(answer: Answer, cited: Iterable[int] | None = None) -> str:
         where = f", {s.location}" if s.location else ""
         link = f" – {s.url or s.source}"
         lines.append(f"- [{s.n}] {s.title}{where}{link}")
-    return "\n\n**Quellen**\n" + "\n".join(lines) if lines else ""
+    return note + ("\n\n**Quellen**\n" + "\n".join(lines) if lines else "")
+
+
+def chat_history(messages: list[ChatMessage]) -> list[Turn]:
+    """The conversation before the last user message: each earlier user message with the
+    titles the assistant's reply to it listed under **Quellen** (they name its topic)."""
+    turns: list[Turn] = []
+    last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
+    for message in messages[: max(last_user, 0)]:
+        if message.role == "user" and message.text.strip():
+            turns.append(Turn(question=message.text.strip()))
+        elif message.role == "assistant" and turns:
+            titles = tuple(m.group(1).strip() for m in _SOURCE_LINE.finditer(message.text))
+            turns[-1] = Turn(turns[-1].question, message.text, cited_titles=titles)
+    return turns
+
+
+_SOURCE_LINE = re.compile(r"^- \[\d{1,3}\] (.+?)(?: – .*)?$", re.M)
 
 
 @router.get("/models", response_model=ModelList, summary="Verfügbare Modelle (OpenAI-kompatibel)")
@@ -209,7 +228,9 @@ async def chat_completions(
         prompt_tokens = None
         if body.stream_options is not None and body.stream_options.include_usage:
             prompt_tokens = await run_in_threadpool(count, prompt_text)
-        pieces = stream_answer(request, runtime, key, question, filters, 5)
+        pieces = stream_answer(
+            request, runtime, key, question, filters, 5, history=chat_history(body.messages)
+        )
         return EventStreamResponse(
             _chunks(
                 pieces,
@@ -223,7 +244,7 @@ async def chat_completions(
 
     def work() -> ChatCompletion:
         with runtime.reading() as assistant:
-            answer = assistant.ask(question, filters)
+            answer = assistant.ask(question, filters, history=chat_history(body.messages))
         count = token_counter(runtime)
         content = answer.answer
         finish: FinishReason = "stop"
