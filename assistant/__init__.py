@@ -4,4 +4,9 @@ The core package: settings, domain types, errors, embeddings, the index and retr
 It never imports ``ingestion``, ``bots`` or ``evals``.
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:  # pyproject.toml is the one source; the installed metadata carries it
+    __version__ = version("kommunal-assistant")
+except PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0+unknown"

@@ -96,9 +96,23 @@ def _open_index(settings: Settings, *, write: bool, purpose: str):  # noqa: ANN2
     return Index(settings, create_embedder(settings), write=write, purpose=purpose)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from assistant import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
 @app.callback()
 def _main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Ausführliches Protokoll.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Version anzeigen und beenden."
+        ),
+    ] = False,
 ) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"

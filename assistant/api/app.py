@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
+from assistant import __version__
 from assistant.api.docs_assets import install_docs
 from assistant.api.headers import SecurityHeadersMiddleware
 from assistant.api.limits import BodySizeLimitMiddleware
@@ -51,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="Kommunal-Assistent API",
-        version="1.0.0",
+        version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
         docs_url=None,  # FastAPI's pages load from a CDN; install_docs serves them locally
