@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from assistant.config import Settings
-from assistant.conversation import StandaloneQuestion, Turn, condense
+from assistant.conversation import Condenser, RuleCondenser, StandaloneQuestion, Turn
 from assistant.generation.base import Answerer
 from assistant.index import Index
 from assistant.retrieval import build_retriever
@@ -35,6 +35,7 @@ class Assistant:
         self.index = index
         self.settings = settings
         self._answerer = answerer
+        self._condenser: Condenser | None = None
 
     def retriever(
         self,
@@ -96,7 +97,24 @@ class Assistant:
     def standalone(self, question: str, history: Sequence[Turn] | None = None) -> StandaloneQuestion:
         """``question`` made answerable on its own, given the conversation so far
         (:mod:`assistant.conversation`)."""
-        return condense(history, question, self.index)
+        if not history:
+            return StandaloneQuestion(question, question)
+        return self.condenser.condense(list(history), question)
+
+    @property
+    def condenser(self) -> Condenser:
+        """The rules (:mod:`assistant.conversation`), or with an LLM configured its condense prompt
+        with the rules as fallback (:mod:`assistant.generation.condense`)."""
+        if self._condenser is None:
+            rules = RuleCondenser(self.index)
+            if self.settings.llm_base_url:
+                from assistant.generation.condense import LLMCondenser
+                from assistant.generation.llm import create_chat_model
+
+                self._condenser = LLMCondenser(create_chat_model(self.settings), rules)
+            else:
+                self._condenser = rules
+        return self._condenser
 
     def ask(
         self,

@@ -83,7 +83,7 @@ def test_upload_checks_each_file_type_and_reports_per_file(make_client: AppFacto
         assert files[name]["error_code"] == "unsupported_format"
         assert files[name]["reason"]
     assert ".exe" in files["programm.exe"]["reason"]
-    assert response.json()["counts"] == {"ok": 1, "unchanged": 0, "failed": 4, "removed": 0}
+    assert response.json()["counts"] == {"ok": 1, "unchanged": 0, "failed": 4, "removed": 0, "skipped": 0}
 
     only_bad = upload(client, keys.editor, {"bild.png": b"\x89PNG\r\n"}, ["oeffentlich"])
     assert only_bad.status_code == 415

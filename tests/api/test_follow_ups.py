@@ -3,20 +3,16 @@ over corpus/ with the real model (Slack: tests/bots/test_follow_ups.py)."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import openai
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
-from assistant.api import create_app
 from assistant.config import Settings
 from tests.api.conftest import Keys, copy_corpus_index, make_keys
-from tests.fakes import unused_port
+from tests.fakes.uvicorn_thread import served_app
 
 FIRST = "Wie viel spart Kessbach mit openDesk?"
 FOLLOW_UP = "Und wie lange wurde vorher getestet?"
@@ -68,21 +64,11 @@ def chat(corpus_index_template: Path, tmp_path_factory: pytest.TempPathFactory) 
     data_dir = copy_corpus_index(corpus_index_template, tmp_path_factory.mktemp("chat"))
     settings = Settings(data_dir=data_dir, index_name="corpus", api_rate_limit_per_minute=0)
     keys = make_keys(settings)
-    port = unused_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, name="uvicorn-follow-ups", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}/v1"
-    with openai.OpenAI(base_url=base, api_key=keys.reader, max_retries=0, timeout=60) as client:
+    with (
+        served_app(settings) as url,
+        openai.OpenAI(base_url=f"{url}/v1", api_key=keys.reader, max_retries=0, timeout=60) as client,
+    ):
         yield client
-    server.should_exit = True
-    thread.join(timeout=30)
 
 
 @pytest.mark.parametrize("stream", [False, True])

@@ -10,21 +10,18 @@ the app is the local fake, so every answer text is known.
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import openai
 import pytest
-import uvicorn
 from openai.types.chat import ChatCompletionMessageParam
 
-from assistant.api import create_app
 from assistant.config import Settings
 from tests.api.conftest import Keys, copy_corpus_index, make_keys
-from tests.fakes import FakeOpenAIServer, unused_port
+from tests.fakes import FakeOpenAIServer
+from tests.fakes.uvicorn_thread import served_app
 
 QUESTION = "Wie viel spart Kessbach mit openDesk?"
 SHORT = "Kessbach spart mit openDesk Lizenzkosten [1]."
@@ -57,19 +54,8 @@ def served(
         llm_timeout_s=10,
     )
     keys = make_keys(settings)
-    port = unused_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", keys
-    server.should_exit = True
-    thread.join(timeout=30)
+    with served_app(settings) as url:
+        yield url, keys
 
 
 @pytest.fixture(scope="module")

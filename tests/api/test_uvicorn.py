@@ -3,19 +3,17 @@ disconnects mid-stream, which must stop the language model's stream for that req
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
-from assistant.api import create_app
 from assistant.config import Settings
 from tests.api.conftest import Keys, copy_corpus_index, make_keys
-from tests.fakes import FakeOpenAIServer, unused_port
+from tests.fakes import FakeOpenAIServer
+from tests.fakes.uvicorn_thread import served_app
 
 QUESTION = "Wie viel spart Kessbach mit openDesk?"
 PIECES = 60
@@ -54,18 +52,8 @@ def server(
         llm_timeout_s=10,
     )
     keys = make_keys(settings)
-    port = unused_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not instance.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", keys
-    instance.should_exit = True
-    thread.join(timeout=30)
+    with served_app(settings) as url:
+        yield url, keys
 
 
 def test_health_and_ask_over_real_http(server: tuple[str, Keys], llm: CountingOpenAIServer) -> None:
