@@ -38,7 +38,8 @@ log = logging.getLogger(__name__)
 # 3: headings a lead-in announces become its list items (ingestion/announced_lists.py)
 # 4: chunks carry the links their document presents (ingestion/document.py Link)
 # 5: a table split over chunks repeats its header row in each (ingestion/chunking.py)
-PIPELINE_VERSION = "5"
+# 6: a label with a short value („Wo? online“) is no heading in text files, a titled label is
+PIPELINE_VERSION = "6"
 
 ProgressCallback = Callable[[str, int, int], None]
 

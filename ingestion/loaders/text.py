@@ -235,8 +235,17 @@ def _is_heading_text(text: str) -> bool:
         and len(text.split()) <= HEADING_MAX_WORDS
         and not _SENTENCE_END.search(text)
         and (text[:1].isupper() or text[:1].isdigit() or text[:1] in "\"'„“»")
-        and not is_label_value(text)  # „Wo? online“ is a fact with its label, not a heading
+        and not _labelled_fact(text)
     )
+
+
+def _labelled_fact(text: str) -> bool:
+    """„Wann? 27. Mai 2021“, „Wo? online“, „Kosten: 14.500 Euro“: a fact with its label, not a
+    heading. „Projekt: Die Digitale Kommune gestalten“ (no question label, no number) is a heading."""
+    if not is_label_value(text):
+        return False
+    label = text.split(" ", 1)[0] if "?" in text.split(" ", 1)[0] else text.split(":", 1)[0] + ":"
+    return label.endswith("?") or any(ch.isdigit() for ch in text)
 
 
 def _is_longer_text(unit: _Unit, than: str) -> bool:
