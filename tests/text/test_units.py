@@ -98,3 +98,25 @@ def test_a_list_question_quotes_the_items_given_as_headings() -> None:
     assert "folgende drei Thesen" in first_line
     for thesis in ("INTEGRIERTE", "PARTIZIPATIVE", "UMSETZBARE"):
         assert thesis in first_line, answer.answer
+
+
+def test_table_rows_are_quoted_with_their_header_as_pairs() -> None:
+    text = (
+        "Der Maßnahmenplan nennt Priorität und Verantwortung.\n\n"
+        "Nr. | Maßnahme | Priorität | Verantwortlich\n"
+        "S2 | Pilot Open-Source-Arbeitsplatz (openDesk) mit 30 Arbeitsplätzen | B | FB 1\n"
+        "V3 | Freies WLAN an 14 Standorten | B | Stadtwerke"
+    )
+    units = answer_units(text)
+    assert units[1] == (
+        "Maßnahme: Pilot Open-Source-Arbeitsplatz (openDesk) mit 30 Arbeitsplätzen · Priorität: B · "
+        "Verantwortlich: FB 1"
+    )
+    assert units[2] == "Maßnahme: Freies WLAN an 14 Standorten · Priorität: B · Verantwortlich: Stadtwerke"
+    assert all(quotable(u) for u in units[1:])
+    assert not any(u.startswith("Nr.") for u in units)  # the header row is no answer
+
+
+def test_a_table_without_a_header_row_keeps_its_rows() -> None:
+    text = "S2 | Pilot openDesk | B\nV3 | Freies WLAN | B"
+    assert answer_units(text) == ["S2 | Pilot openDesk | B", "V3 | Freies WLAN | B"]
