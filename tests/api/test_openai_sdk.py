@@ -214,7 +214,11 @@ def test_n_and_stop_are_refused_naming_the_field(
 def test_a_three_message_conversation_is_answered_with_sources(
     sdk: openai.OpenAI, llm: FakeOpenAIServer
 ) -> None:
-    llm.reply("Die Umstellung auf openDesk ist seit Juni 2024 abgeschlossen [1].")
+    # With a model configured, the condense prompt reads the conversation first, then the answer.
+    llm.queue(
+        "Seit wann arbeitet Kessbach mit openDesk?",
+        "Die Umstellung auf openDesk ist seit Juni 2024 abgeschlossen [1].",
+    )
     completion = sdk.chat.completions.create(
         model="kommunal-assistant",
         messages=[
@@ -227,3 +231,4 @@ def test_a_three_message_conversation_is_answered_with_sources(
     answer, sources = _answer_and_sources(content)
     assert "Juni 2024" in answer and "[1]" in answer and sources
     assert "seit wann" in llm.chat_requests[-1].contents("user")[-1].lower()
+    assert QUESTION in llm.chat_requests[-2].user_text  # the condense prompt saw the first question
