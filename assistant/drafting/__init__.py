@@ -40,10 +40,12 @@ def create_drafter(settings: Settings, index: Index, retriever: Retriever) -> Dr
         chunks = index.manifest.chunks(index.manifest.ready_chunk_ids(doc_id)).values()
         return [safe_chunk(chunk) for chunk in chunks]
 
+    gather_settings = GatherSettings()
     gatherer = EvidenceGatherer(
-        SafeTextRetriever(drafting_retriever(retriever, GatherSettings().per_document)),
+        SafeTextRetriever(drafting_retriever(retriever, gather_settings.per_document)),
         index,
         document_chunks=document_chunks,
+        settings=gather_settings,
     )
     extractive = ExtractiveDraftWriter()
     if not settings.llm_base_url:

@@ -1,4 +1,5 @@
-"""Assembling a draft: evidence per part, a writer per mode, global numbering, coverage report."""
+"""Assembling a draft: the type's outline, evidence per part, a writer per mode, the length
+budget, global numbering and the coverage report."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import re
 import time
 import uuid
 
-from assistant.drafting.base import DraftContext, PartWriter
+from assistant.drafting.base import DraftContext, PartWriter, SourceNumbering
 from assistant.drafting.extractive import LABEL as EXTRACTIVE_LABEL
 from assistant.drafting.gather import EvidenceGatherer, PartEvidence
+from assistant.drafting.length import body_words, count_words, part_budgets, part_words, trim_to
 from assistant.drafting.markdown import draft_title, render_markdown
 from assistant.drafting.models import Draft, DraftCoverage, DraftPart, DraftRequest, PartCoverage
 from assistant.drafting.structure import load_structure
@@ -37,8 +39,9 @@ def label_for(mode: str) -> str:
 
 
 def statements_per_part(pages: float) -> int:
-    """How many statements (or paragraphs) each part gets for a length in pages."""
-    return max(3, round(3 + 3 * pages))
+    """At most this many statements (or paragraphs) per part; the word budget usually ends a part
+    first (short statements would otherwise leave a draft below its length)."""
+    return max(4, round(4 + 6 * pages))
 
 
 class Drafter:
@@ -54,9 +57,8 @@ class Drafter:
     def draft(self, request: DraftRequest, filters: SearchFilters | None = None) -> Draft:
         started = time.perf_counter()
         subtopics = self.gatherer.subtopics(request)
-        evidence = [
-            self.gatherer.gather(request, spec, filters, subtopics) for spec in load_structure().parts
-        ]
+        outline = load_structure().outline(request.doc_type, request.form or ())
+        evidence = [self.gatherer.gather(request, spec, filters, subtopics) for spec in outline]
         gathered = time.perf_counter()
         warnings: list[str] = []
         try:
@@ -73,19 +75,36 @@ class Drafter:
         return draft
 
     def _write(self, request: DraftRequest, evidence: list[PartEvidence], writer: PartWriter) -> Draft:
-        context = DraftContext(request, statements_per_part(request.length))
+        context = DraftContext(request, statements_per_part(request.length or 1.0))
+        budgets = part_budgets(request.target_words, [e.spec for e in evidence], [e.gap for e in evidence])
         parts: list[DraftPart] = []
-        citations: list[Citation] = []
+        cited_by_part: list[list[Citation]] = []
         warnings: list[str] = []
-        for index, part_evidence in enumerate(evidence):
+        carry = 0
+        for index, (part_evidence, budget) in enumerate(zip(evidence, budgets, strict=True)):
+            # What a part leaves unused (or overdraws) passes to the next part with evidence.
+            context.words = max(0, budget + carry) if not part_evidence.gap else 0
             written = writer.write(part_evidence, index, context)
+            if not part_evidence.gap:
+                carry = context.words - (part_words(written.part) - count_words(written.part.title))
             parts.append(written.part)
-            citations += written.citations
+            cited_by_part.append(written.citations)
             warnings += written.warnings
+        citations = [c for part_citations in cited_by_part for c in part_citations]
+        low, high = request.word_bounds
+        if body_words(parts) > high:
+            trim_to(parts, high)
+            citations = _renumber(parts, cited_by_part, context.numbering)
         sources = context.numbering.sources
         coverage = coverage_report(parts, sources)
+        coverage.words, coverage.word_bounds = body_words(parts), (low, high)
         if coverage.gaps:
             warnings.append("Ohne Belege in den Dokumenten: " + ", ".join(coverage.gaps))
+        if coverage.words < low:
+            warnings.append(
+                f"Die Dokumente geben nur Material für etwa {coverage.words} Wörter her "
+                f"(gewünscht: {low}–{high})."
+            )
         title = draft_title(request)
         return Draft(
             draft_id=uuid.uuid4().hex[:16],
@@ -99,6 +118,22 @@ class Drafter:
             coverage=coverage,
             warnings=warnings,
         )
+
+
+def _renumber(
+    parts: list[DraftPart], cited_by_part: list[list[Citation]], numbering: SourceNumbering
+) -> list[Citation]:
+    """After trimming: keep the sources still cited, numbered 1..n again in order of first use,
+    and each part's citations whose source the part still cites."""
+    order = list(dict.fromkeys(int(n) for p in parts for b in p.blocks for n in _MARKER.findall(b.text)))
+    mapping = numbering.renumber(order)
+    kept: list[Citation] = []
+    for part, citations in zip(parts, cited_by_part, strict=True):
+        for block in part.blocks:
+            block.text = _MARKER.sub(lambda m: f"[{mapping[int(m.group(1))]}]", block.text)
+        still = {int(n) for b in part.blocks for n in _MARKER.findall(b.text)}
+        kept += [c.model_copy(update={"n": mapping[c.n]}) for c in citations if mapping.get(c.n) in still]
+    return kept
 
 
 def coverage_report(parts: list[DraftPart], sources: list[Source]) -> DraftCoverage:

@@ -21,8 +21,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from assistant.drafting.models import DraftRequest, MunicipalityProfile, size_class_for
-from assistant.drafting.request_parser import parse_inhabitants
-from assistant.drafting.structure import PartSpec, load_structure
+from assistant.drafting.request_parser import (
+    parse_inhabitants,
+    parse_questions,
+    split_lead_in,
+    sub_questions,
+    topic_text,
+)
+from assistant.drafting.structure import DEFAULT_TYPE, PartSpec, load_structure
 from assistant.generation.evidence import Analyzer, QueryTerms, ScoredSentence, query_terms, score_sentences
 from assistant.handlungsfelder import HANDLUNGSFELDER
 from assistant.retrieval.base import Retriever
@@ -31,19 +37,6 @@ from assistant.text.folding import fold as _fold
 from assistant.text.tables import is_header_row
 from assistant.types import Chunk, Passage, SearchFilters
 
-# Words of a request that say what to do or for whom, not what about; kept out of the queries.
-_REQUEST_WORDS = re.compile(
-    r"\b(?:bitte|entwurf|entwurfs|entwerfen|schreib\w*|vorschreiben|formulier\w*|kapitel|abschnitt\w*|"
-    r"handlungsfeld|einleitung|seiten?|etwa|ca|gern|gerne|brauche|brauchen|kannst|könntest|du|mir|uns|"
-    r"unsere\w*|wir|ich|ihr|einwohner\w*|ew|digital\w*\s+agenda|agenda|"
-    r"kleinstadt|gemeinde|stadt|landkreis|kreis|region|regionale|sachlich\w*|ton|ratsvorlage|"
-    r"verweise\w*|quellen|dazu|auch|noch|fehlt|sollen|soll|sollten|wollen|haben|sind|gut|knapp|rund|"
-    r"zwei|drei|vier|konkrete\w*|beispiele?|einbauen|reinschreiben|überlegen|achten|worauf|was|wie|"
-    r"wer|welche\w*|ziele\w*|maßnahmen|erste\w*|satz|themen|schwerpunkt|sagt|sein|"
-    r"mit|bei|beim|aus|als|auf|der|die|das|den|dem|des|ein|eine|einen|einer|für|und|oder|zu|zum|"
-    r"zur|im|in|von|vom|dass|allein|gelten|wird|erfahrung\w*|gern)\b",
-    re.IGNORECASE,
-)
 ASPECT_SECTION = "aspect_section"
 """Key in ``Passage.scores`` of a passage read as a section on the part's aspect."""
 _FOLDED_LABELS = tuple(_fold(label) for label in HANDLUNGSFELDER.values())
@@ -59,6 +52,9 @@ class QueryEvidence:
     passages: list[Passage]
     sentences: list[ScoredSentence] = field(default_factory=list)
     """On-topic sentences, best first; ``passage_rank`` indexes ``passages``."""
+    main: bool = False
+    """One of the part's own queries (its aspect applied to the section): its best sentence
+    opens the part."""
 
 
 @dataclass
@@ -85,7 +81,7 @@ class PartEvidence:
 
 @dataclass
 class GatherSettings:
-    per_query: int = 8
+    per_query: int = 10
     """Passages per query: the part's statements are chosen from the pool of all its queries."""
     aspect_sections: int = 4
     """Chunks under a heading on the part's aspect read from the documents the part found (0: off)."""
@@ -94,11 +90,18 @@ class GatherSettings:
     short and each tells one aspect; a strategy's heading spans many chunks."""
     main_after: int = 2
     """The section's own queries come after this many sub-topic queries (the author's wishes first)."""
-    max_subtopics: int = 8
+    max_subtopics: int = 10
     case_study_boost: float = 0.15
     size_match_boost: float = 0.15
-    min_topic_coverage: float = 0.34
-    """Share of a query topic's IDF-weighted terms a passage (with title and headings) must contain."""
+    min_topic_coverage: float = 0.3
+    """Share of a query topic's IDF-weighted terms (of one of its clauses, for a question with
+    several) a passage (with title and headings) must contain."""
+    uncovered_in_named: bool = True
+    """Sentences of a passage that names the topic count even without a query term („Wer vor
+    dem Zuwendungsbescheid Aufträge vergibt …“ under „Fördermittel“); they rank low."""
+    topic_neighbours: int = 3
+    """Passages this close (chunk positions) to one that names the topic, in the same document,
+    are on topic too (0: off)."""
     own_aspect_coverage: float = 0.75
     """Share of a topic's IDF-weighted terms that must be the part's aspect words for the topic to
     count as the part's own aspect (then the retriever's ranking judges what is on topic)."""
@@ -129,11 +132,15 @@ class EvidenceGatherer:
         self._found: dict[tuple[str, str], list[Passage]] = {}
 
     def subtopics(self, request: DraftRequest) -> list[str]:
-        """The topics searched one by one: those in the author's notes, then the Handlungsfeld's focus."""
+        """The topics searched one by one: those in the author's notes and questions, then (for a
+        Handlungsfeld section) the Handlungsfeld's focus terms."""
         topics = note_topics(request.notes)
         slug = request.handlungsfeld
-        if slug is not None:
-            topics += list(load_structure().focus.get(slug, ()))
+        structure = load_structure()
+        if slug is not None and request.doc_type == DEFAULT_TYPE:
+            topics += list(structure.focus.get(slug, ()))
+        else:
+            topics += list(structure.types[request.doc_type].focus)
         seen: set[str] = set()
         unique = []
         for topic in topics:
@@ -159,8 +166,13 @@ class EvidenceGatherer:
         # Digitalstrategie erarbeiten" -> "Digitalstrategie erarbeiten"); a Handlungsfeld by its name.
         section = topic if request.handlungsfeld is not None else topic_terms
         plan = [(spec.expand_queries(sub)[0], sub, filters) for sub in subtopics]
+        own = spec.expand_queries(section)
+        # The request's questions, each as a query of its own ("Wen beteiligen wir wann und wie?"):
+        # what the author asks is what every part must answer.
+        questions = [topic_text(q) for q in parse_questions(request.notes)]
         plan[self.settings.main_after : self.settings.main_after] = [
-            (query, topic_terms, filters) for query in spec.expand_queries(section)
+            *((query, topic_terms, filters) for query in own),
+            *((q, q, filters) for q in questions if q and q != topic_terms),
         ]
         wishes = request_query(request)
         if wishes:
@@ -177,6 +189,8 @@ class EvidenceGatherer:
             self._query(query, sub, request, f, own_aspect=self._names_aspect(sub, aspect))
             for query, sub, f in plan
         ]
+        for q in queries:
+            q.main = q.query in own and q.topic == topic_terms
         sections = self._aspect_sections(spec, request, queries, topic_terms)
         if sections is not None:
             queries.append(sections)
@@ -219,6 +233,30 @@ class EvidenceGatherer:
             part_aspect(spec), topic, request, passages[: self.settings.aspect_sections], headings=headings
         )
 
+    def _clauses(self, topic: str, request: DraftRequest) -> list[str]:
+        """What a passage may name to be on the topic of a question: each of its sub-questions
+        („Sollen wir top-down oder bottom-up angehen“, „was empfiehlst du als ersten Schritt“),
+        and for a type that has one, the type's own subject (a preamble is about the
+        digitalisation of the municipality however its question is worded). Empty for a plain
+        topic: then the topic as a whole."""
+        if request.handlungsfeld is not None or topic != topic_text(request.section):
+            return []
+        question = request.section.endswith("?")
+        clauses = [topic_text(q) for q in sub_questions(request.section)] if question else []
+        implied = load_structure().types[request.doc_type].implied_topic
+        if implied and request.doc_type != DEFAULT_TYPE:
+            clauses.append(implied)
+        if not clauses or (len(clauses) == 1 and not implied):
+            return []
+        return [topic, *clauses]
+
+    def _known_terms(self, topic: str) -> QueryTerms:
+        """The topic's terms that some document contains: a word no document uses („Governance“)
+        cannot decide which passages are on topic, and its high IDF would rule out every passage."""
+        terms = query_terms(topic, self.analyzer)
+        known = {t: w for t, w in terms.weights.items() if self.analyzer.df(t) > 0}
+        return QueryTerms(known) if known else terms
+
     def _names_aspect(self, topic: str, aspect: QueryTerms) -> bool:
         """True when a topic is the part's own aspect ("Umsetzung, Steuerung und Monitoring" for
         "Umsetzung und Monitoring"): most of its IDF-weighted terms are the aspect's words."""
@@ -259,7 +297,7 @@ class EvidenceGatherer:
     ) -> QueryEvidence:
         """The query's passages with their on-topic sentences; ``headings`` are the part's
         section words when the passages are sections on the part's aspect."""
-        topic_terms = query_terms(topic, self.analyzer)
+        topic_terms = self._known_terms(topic)
         # The topic's terms weigh double: within on-topic passages the part's aspect words
         # ("Herausforderungen", "Ziele") would otherwise favour the most generic sentences.
         # In a section on the part's aspect, the section words count as aspect words too: a
@@ -282,19 +320,38 @@ class EvidenceGatherer:
         # ("Breitbandkoordination" names "Breitband").
         analyzer = CompoundAwareAnalyzer(self.analyzer, topic_terms.weights)
         field = request.handlungsfeld
+        clauses = [self._known_terms(c) for c in self._clauses(topic, request)] or [topic_terms]
+        named = {
+            rank
+            for rank, p in enumerate(passages)
+            if max(c.coverage(set(analyzer.analyze(p.chunk.embedding_text()))) for c in clauses)
+            >= self.settings.min_topic_coverage
+        }
+        # A document that treats the topic goes on about it in the next passages without
+        # repeating its words („Langfristig empfehlen wir …“ after „Top-down: …“): passages close
+        # to one that names the topic, in the same document, are on topic too.
+        near = {
+            rank
+            for rank, p in enumerate(passages)
+            if any(
+                passages[other].chunk.doc_id == p.chunk.doc_id
+                and abs(passages[other].chunk.position - p.chunk.position) <= self.settings.topic_neighbours
+                for other in named
+            )
+        }
         on_topic = {
             rank
             for rank, p in enumerate(passages)
             if (own_aspect and rank < self.settings.own_aspect_ranks)
             or (field is not None and field in p.chunk.handlungsfelder)
-            or topic_terms.coverage(set(analyzer.analyze(p.chunk.embedding_text())))
-            >= self.settings.min_topic_coverage
+            or rank in named
+            or rank in near
         }
         sentences = [
             s
             for s in score_sentences(terms, passages, analyzer)
             if s.passage_rank in on_topic
-            and s.coverage > 0
+            and (s.coverage > 0 or (self.settings.uncovered_in_named and s.passage_rank in named))
             and not is_header_row(s.text, passages[s.passage_rank].chunk.text)
             and not names_several_fields(s.text)
         ]
@@ -396,8 +453,19 @@ def part_aspect(spec: PartSpec) -> str:
 
 
 def note_topics(notes: str) -> list[str]:
-    """The topics an author's notes name ("Open Source, Datenhoheit bei Verträgen, IT-Sicherheit")."""
-    topics = [topic_text(fragment) for fragment in _FRAGMENT_SPLIT.split(notes)]
+    """The topics an author's notes name ("Open Source, Datenhoheit bei Verträgen, IT-Sicherheit"):
+    fragments between punctuation, and each question of a sentence that asks several (an
+    enumeration inside a question, „Kommunen, Wirtschaft und Bürgerschaft“, stays whole)."""
+    from assistant.text.sentences import split_sentences
+
+    fragments: list[str] = []
+    for sentence in split_sentences(" ".join(notes.split())) if notes.strip() else []:
+        if sentence.rstrip().endswith("?"):
+            lead, question = split_lead_in(sentence.strip())
+            fragments += _FRAGMENT_SPLIT.split(lead) + sub_questions(question)
+        else:
+            fragments += _FRAGMENT_SPLIT.split(sentence)
+    topics = [topic_text(fragment).strip(" ,;:?!") for fragment in fragments]
     return [topic for topic in topics if len(topic) >= 4]
 
 
@@ -418,12 +486,6 @@ def names_several_fields(text: str) -> bool:
     not the content of one field."""
     folded = _fold(text)
     return sum(1 for label in _FOLDED_LABELS if label in folded) >= 2
-
-
-def topic_text(text: str) -> str:
-    """A section or note fragment without the words that only phrase a request."""
-    words = [w for w in _REQUEST_WORDS.sub(" ", text).split() if not re.fullmatch(r"[\d.,]+", w)]
-    return " ".join(words).strip(" -")
 
 
 def _case_study_filters(filters: SearchFilters | None) -> SearchFilters | None:

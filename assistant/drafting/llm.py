@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.drafting.base import DraftContext, WrittenPart, choose_statements
-from assistant.drafting.extractive import OPEN, extract_part, gap_block
+from assistant.drafting.extractive import OPEN, extract_part, gap_part
 from assistant.drafting.gather import PartEvidence
 from assistant.drafting.measures import FIELDS
 from assistant.drafting.models import DraftBlock, DraftPart
@@ -77,7 +77,7 @@ class LLMDraftWriter:
         spec = evidence.spec
         statements = [] if evidence.gap else choose_statements(evidence, index, context)
         if not statements:
-            return WrittenPart(DraftPart(key=spec.key, title=spec.title, blocks=[gap_block()], gap=True))
+            return WrittenPart(gap_part(spec))
         chunks = list({s.passage.chunk.chunk_id: s.passage.chunk for s in statements}.values())
         local = [Source.from_chunk(n, chunk) for n, chunk in enumerate(chunks, start=1)]
         messages = build_messages(
@@ -96,7 +96,7 @@ class LLMDraftWriter:
             raise error from exc
         text = reply.text.strip()
         if not text or says_nothing_found(text):
-            return WrittenPart(DraftPart(key=spec.key, title=spec.title, blocks=[gap_block()], gap=True))
+            return WrittenPart(gap_part(spec))
         check = check_citations(neutralise_output(text, allowed_urls(local)), local)
         global_numbers = {
             s.n: context.numbering.number(chunks[s.n - 1]) for s in local if s.n in check.cited_numbers
@@ -123,15 +123,25 @@ class LLMDraftWriter:
                 ]
             )
             return fallback
-        return WrittenPart(DraftPart(key=spec.key, title=spec.title, blocks=blocks), citations, warnings)
+        part = DraftPart(key=spec.key, title=spec.title, blocks=blocks, numbered=spec.numbered)
+        return WrittenPart(part, citations, warnings)
 
     def _task(self, evidence: PartEvidence, context: DraftContext) -> str:
+        from assistant.drafting.structure import load_structure
+
         request = context.request
-        words = int(80 + 60 * request.length)
+        words = context.words if context.words else int(80 + 60 * (request.length or 1.0))
         notes = f" Hinweise des Autors: {request.notes}" if request.notes else ""
+        kind = load_structure().types[request.doc_type].title
+        form = ""
+        if "stichpunkte" in (request.form or ()):
+            form = " Schreibe Stichpunkte (jede Zeile beginnt mit „- “), keinen Fließtext."
+        if evidence.spec.numbered:
+            form += " Schreibe eine nummerierte Liste (1., 2., …)."
         return (
-            f"Schreibe den Teil „{evidence.spec.title}“ des Kapitels „{request.topic}“ für "
-            f"{request.profile.describe()}. {evidence.spec.instruction} Umfang: etwa {words} Wörter.{notes}"
+            f"Schreibe den Teil „{evidence.spec.title}“ des Dokuments „{kind}: {request.topic}“ für "
+            f"{request.profile.describe()}. {evidence.spec.instruction}{form} Umfang: höchstens "
+            f"{words} Wörter.{notes}"
         )
 
 

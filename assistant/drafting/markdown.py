@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from assistant.drafting.models import DraftBlock, DraftPart, DraftRequest
 from assistant.drafting.structure import SOURCES_TITLE
+from assistant.text.folding import fold
 from assistant.types import Source
 
 
 def draft_title(request: DraftRequest) -> str:
-    """The draft's heading, e.g. "Digitale Souveränität – Gemeinde Auenried"."""
+    """The draft's heading, e.g. "Digitale Souveränität – Gemeinde Auenried" or "Memo: Sollen wir …?"."""
+    from assistant.drafting.structure import DEFAULT_TYPE, GENERIC_TYPE, load_structure
+
+    heading = request.topic
+    if request.doc_type not in (DEFAULT_TYPE, GENERIC_TYPE):
+        kind = load_structure().types[request.doc_type].title
+        heading = heading if fold(kind) in fold(heading) else f"{kind}: {heading}"
     who = request.profile.name
-    return f"{request.topic} – {who}" if who else request.topic
+    return f"{heading} – {who}" if who else heading
 
 
 def profile_line(request: DraftRequest) -> str:
@@ -28,6 +35,14 @@ def fields_line(block: DraftBlock) -> str:
     return " · ".join(f"{name}: {value}" for name, value in block.fields.items())
 
 
+def bullet(part: DraftPart, block: DraftBlock) -> str:
+    """ "1." … for the steps of a numbered part (a Stufenplan), "-" otherwise."""
+    if not part.numbered:
+        return "-"
+    listed = [b for b in part.blocks if b.kind in ("item", "measure")]
+    return f"{next(i for i, b in enumerate(listed) if b is block) + 1}."
+
+
 def render_markdown(
     title: str, request: DraftRequest, label: str, parts: list[DraftPart], sources: list[Source]
 ) -> str:
@@ -41,11 +56,11 @@ def render_markdown(
             elif block.kind == "note":
                 lines += [f"_{block.text}_", ""]
             elif block.kind == "measure":
-                lines.append(f"- **{block.text}**")
+                lines.append(f"{bullet(part, block)} **{block.text}**")
                 if block.fields:
                     lines.append(f"  {fields_line(block)}")
             else:
-                lines.append(f"- {block.text}")
+                lines.append(f"{bullet(part, block)} {block.text}")
         if lines[-1] != "":
             lines.append("")
     lines += [f"## {SOURCES_TITLE}", ""]

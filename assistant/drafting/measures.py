@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.text.tables import row_fields, table_cells
+from assistant.text.tables import PAIR_SEPARATOR, is_row_pairs, row_fields, table_cells
 
 PRIORITY = "Priorität"
 RESPONSIBLE = "Verantwortlich"
@@ -41,6 +41,23 @@ _ACTOR = re.compile(
 _PRIORITY_TEXT = re.compile(r"\bPriorität\s*:?\s*([ABC]\b|hoch|mittel|niedrig|\d)", re.I)
 
 
+def unit_row(statement: str, passage_text: str) -> dict[str, str] | None:
+    """``{column: value}`` of a statement that is a table row: a raw row ("G1 | … | A") read
+    against its passage's header, or a row the answer units already wrote as pairs
+    ("Maßnahme: … · Priorität: A"); None for prose."""
+    row = row_fields(statement, passage_text)
+    if row is not None:
+        return row
+    if not is_row_pairs(statement):
+        return None
+    fields = {}
+    for pair in statement.split(PAIR_SEPARATOR):
+        name, _, value = pair.partition(": ")
+        if name.strip() and value.strip():
+            fields[name.strip()] = value.strip()
+    return fields or None
+
+
 def measure_title(fields: dict[str, str]) -> str | None:
     """The measure's name from a table row (its "Maßnahme"/"Projekt" column)."""
     for header, cell in fields.items():
@@ -52,7 +69,7 @@ def measure_title(fields: dict[str, str]) -> str | None:
 def measure_fields(statement: str, passage_text: str) -> dict[str, str]:
     """Priority, responsible actors and time frame of a measure, as far as the passage states them."""
     found: dict[str, str] = {}
-    row = row_fields(statement, passage_text)
+    row = unit_row(statement, passage_text)
     if row is not None:
         for canonical, aliases in _HEADER_ALIASES.items():
             for header, cell in row.items():
@@ -82,7 +99,7 @@ _MEASURE_WORDS = re.compile(
 
 def is_measure_row(statement: str, passage_text: str) -> bool:
     """True for a row of a measures table (it has a "Maßnahme"/"Projekt" column)."""
-    row = row_fields(statement, passage_text)
+    row = unit_row(statement, passage_text)
     return row is not None and measure_title(row) is not None
 
 
@@ -90,6 +107,6 @@ def reads_like_measure(statement: str, passage_text: str) -> bool:
     """A measures-table row, or a sentence that plans or reports an action, with a date or verb of doing."""
     if is_measure_row(statement, passage_text):
         return True
-    if table_cells(statement) is not None:
+    if table_cells(statement) is not None or is_row_pairs(statement):
         return False
     return bool(_MEASURE_WORDS.search(statement) or _TIME.search(statement))

@@ -1,4 +1,4 @@
-"""The drafting request (section, municipality profile, notes, length) and the draft it yields."""
+"""The drafting request (type, section, municipality profile, notes, length, form) and the draft it yields."""
 
 from __future__ import annotations
 
@@ -20,9 +20,15 @@ SIZE_CLASSES: tuple[str, ...] = (
     "Region",
 )
 DraftMode = Literal["extractive", "llm"]
+DocType = Literal["handlungsfeld", "praeambel", "memo", "beteiligung", "governance", "kapitel"]
+"""The document types of ``structure.yaml`` (a test keeps the two in step)."""
+Form = Literal["stichpunkte", "stufenplan"]
 
-MIN_PAGES = 0.5
+MIN_PAGES = 0.25
 MAX_PAGES = 5.0
+WORDS_PER_PAGE = 400
+LENGTH_TOLERANCE = 0.25
+"""A draft's body stays within ± this share of the length asked for (issue: drafts keep their length)."""
 
 
 def size_class_for(inhabitants: int) -> str:
@@ -65,12 +71,44 @@ class MunicipalityProfile(BaseModel):
 
 
 class DraftRequest(BaseModel):
-    """What to draft: a Handlungsfeld (slug or name) or a free topic, for whom, and how long."""
+    """What to draft: a document type, a Handlungsfeld (slug or name), a free topic or a question,
+    for whom, how long and in which form. Unset type, form and length are derived."""
 
-    section: str = Field(min_length=2, description="Handlungsfeld (Kürzel oder Name) oder freies Thema.")
+    type: DocType | None = Field(
+        default=None,
+        description="Dokumenttyp: handlungsfeld, praeambel, memo, beteiligung, governance oder kapitel "
+        "(auch Präambel, Leitbild, Entscheidungsvorlage, Beteiligungskonzept …). Ohne Angabe aus "
+        "Abschnitt und Hinweisen erkannt.",
+    )
+    section: str = Field(
+        min_length=2,
+        description="Handlungsfeld (Kürzel oder Name), freies Thema oder die Frage des Auftrags.",
+    )
     profile: MunicipalityProfile = Field(default_factory=MunicipalityProfile)
-    notes: str = Field(default="", description="Lokale Hinweise und Schwerpunkte des Autors.")
-    length: float = Field(default=1.0, description="Umfang in Seiten (0,5 bis 5).")
+    notes: str = Field(default="", description="Lokale Hinweise, Schwerpunkte und Fragen des Autors.")
+    length: float | None = Field(
+        default=None, description="Umfang in Seiten (0,25 bis 5); ohne Angabe der übliche Umfang des Typs."
+    )
+    max_words: int | None = Field(
+        default=None, ge=50, le=2000, description="Obergrenze in Wörtern („max. 300 Wörter“)."
+    )
+    form: list[Form] | None = Field(
+        default=None,
+        description="stichpunkte (Gliederung mit Stichpunkten), stufenplan (mit Stufenplan); "
+        "ohne Angabe aus den Hinweisen gelesen.",
+    )
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _known_type(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip():
+            from assistant.drafting.structure import load_structure
+
+            try:
+                return load_structure().resolve_type(value)
+            except ValueError as exc:
+                raise ValueError(f"type: {exc}") from exc
+        return value or None
 
     @field_validator("section")
     @classmethod
@@ -96,23 +134,65 @@ class DraftRequest(BaseModel):
 
     @field_validator("length")
     @classmethod
-    def _pages_in_range(cls, value: float) -> float:
-        if not MIN_PAGES <= value <= MAX_PAGES:
+    def _pages_in_range(cls, value: float | None) -> float | None:
+        if value is not None and not MIN_PAGES <= value <= MAX_PAGES:
             raise ValueError(f"length: Umfang muss zwischen {MIN_PAGES:g} und {MAX_PAGES:g} Seiten liegen.")
         return value
 
+    @model_validator(mode="after")
+    def _derive(self) -> DraftRequest:
+        from assistant.drafting.request_parser import infer_type, parse_form
+        from assistant.drafting.structure import load_structure
+
+        if self.type is None:
+            self.type = infer_type(self.section, self.notes)  # type: ignore[assignment]
+        if self.form is None:
+            self.form = parse_form(self.notes)  # type: ignore[assignment]
+        if self.length is None:
+            pages = load_structure().types[self.type or "kapitel"].default_pages
+            if self.max_words is not None:
+                pages = min(pages, self.max_words / WORDS_PER_PAGE)
+            self.length = max(MIN_PAGES, pages)
+        return self
+
+    @property
+    def doc_type(self) -> str:
+        """The document type (always set after validation)."""
+        return self.type or "kapitel"
+
     @property
     def handlungsfeld(self) -> str | None:
-        """The Handlungsfeld slug when ``section`` names one, else None (a free topic)."""
+        """The Handlungsfeld slug when ``section`` names one, else None (a free topic or question).
+
+        A short section name may name it by a single word ("Verwaltung"); a question only by
+        the Handlungsfeld's name ("Wie organisieren wir die Umsetzung in der Verwaltung?" names none).
+        """
         from assistant.drafting.request_parser import match_handlungsfeld
 
-        return match_handlungsfeld(self.section)
+        short = len(self.section.split()) <= 6 and not self.section.endswith("?")
+        return match_handlungsfeld(self.section, loose=short)
 
     @property
     def topic(self) -> str:
         """The section as a heading: the Handlungsfeld's full name or the free topic."""
         slug = self.handlungsfeld
         return HANDLUNGSFELDER[slug] if slug else self.section
+
+    @property
+    def target_words(self) -> int:
+        """The words the draft's body aims at: the pages asked for, a little under a word limit."""
+        words = round((self.length or 1.0) * WORDS_PER_PAGE)
+        if self.max_words is not None:
+            words = min(words, round(self.max_words * (1 - LENGTH_TOLERANCE / 2.5)))
+        return words
+
+    @property
+    def word_bounds(self) -> tuple[int, int]:
+        """The body's allowed words: ± 25 % of the length asked for, never above a word limit."""
+        if self.max_words is not None:
+            return round(self.max_words * (1 - LENGTH_TOLERANCE)), self.max_words
+        target = round((self.length or 1.0) * WORDS_PER_PAGE)
+        return round(target * (1 - LENGTH_TOLERANCE)), round(target * (1 + LENGTH_TOLERANCE))
 
 
 class DraftBlock(BaseModel):
@@ -126,12 +206,13 @@ class DraftBlock(BaseModel):
 
 
 class DraftPart(BaseModel):
-    """One part of the fixed structure with its text blocks."""
+    """One part of the draft's outline with its text blocks."""
 
     key: str
     title: str
     blocks: list[DraftBlock] = Field(default_factory=list)
     gap: bool = Field(default=False, description="True when the documents give no evidence for this part.")
+    numbered: bool = Field(default=False, description="True when the blocks are steps in order (Stufenplan).")
 
 
 class PartCoverage(BaseModel):
@@ -151,10 +232,12 @@ class DraftCoverage(BaseModel):
     gaps: list[str] = Field(default_factory=list, description="Titles of parts without any source.")
     total_sources: int = 0
     total_documents: int = 0
+    words: int = Field(default=0, description="Words of the draft's body (parts, without the source list).")
+    word_bounds: tuple[int, int] = Field(default=(0, 0), description="The words the length asked for allows.")
 
 
 class Draft(BaseModel):
-    """A cited German draft of one section of a Digitale Agenda."""
+    """A cited German draft: a section, preamble, memo, concept or chapter of a Digitale Agenda."""
 
     draft_id: str
     title: str

@@ -63,6 +63,9 @@ class SelectionWeights:
     """A sentence whose queries an earlier pick of this part already serves (no new sub-topic)."""
     preferred: float = 1.0
     """Bonus for a statement of the kind the part asks for (measures in Maßnahmen)."""
+    per_word: float = 0.01
+    """Per word a statement takes in the draft: within a length limit, a short statement leaves
+    room for another source."""
 
     def __post_init__(self) -> None:
         if self.rrf_k < 0:
@@ -116,16 +119,25 @@ def select_diverse(
     cited_documents: set[str] | None = None,
     preferred: Callable[[Candidate], bool] | None = None,
     weights: SelectionWeights | None = None,
+    cost: Callable[[Candidate], int] | None = None,
+    max_cost: int | None = None,
+    lead: Candidate | None = None,
 ) -> list[Candidate]:
     """Up to ``budget`` candidates by maximal marginal relevance, in the order chosen.
 
     ``taken`` are sentences quoted elsewhere in the draft (never repeated, nor near-duplicates);
     ``cited_passages`` / ``cited_documents`` what earlier parts cite; ``preferred`` marks the
-    statements the part asks for. A sentence is never chosen twice.
+    statements the part asks for. A sentence is never chosen twice. With ``cost`` (words of a
+    candidate) and ``max_cost`` (the part's words), candidates are chosen while they fit: the
+    first may take up to one and a half times the words, later ones only what is left (plus
+    10 %). ``lead`` is taken first when it fits: the part's opening statement on its subject.
     """
     if budget < 0:
         raise ValueError(f"budget must be 0 or greater. Currently, it is {budget}.")
+    if max_cost is not None and cost is None:
+        raise ValueError("max_cost needs cost: pass the function that counts a candidate's words.")
     w = weights or SelectionWeights()
+    used = 0
     passages = set(cited_passages or ())
     earlier_documents = set(cited_documents or ())
     part_documents: Counter[str] = Counter()
@@ -135,25 +147,38 @@ def select_diverse(
     remaining = list(candidates)
     while remaining and len(chosen) < budget:
         remaining = [c for c in remaining if not any(_similar(c.sentence.tokens, t) for t in quoted)]
-        if not remaining:
+        fitting = remaining
+        if max_cost is not None and cost is not None:
+            room = max(max_cost * 1.5, 25) if not chosen else (max_cost - used) * 1.1
+            fitting = [c for c in remaining if cost(c) <= room]
+            if not fitting and not chosen:
+                fitting = sorted(remaining, key=cost)[:1]
+        if not fitting:
             break
-
-        values = [
-            c.relevance
-            - w.same_passage * (c.chunk_id in passages)
-            - w.same_document * part_documents[c.doc_id]
-            - w.earlier_document * (c.doc_id in earlier_documents)
-            - w.served_queries * (bool(chosen) and c.queries <= served)
-            + w.preferred * (preferred is not None and preferred(c))
-            for c in remaining
-        ]
-        pick = remaining[values.index(max(values))]  # the first maximum: the fused order breaks ties
+        if not chosen and lead is not None and lead in fitting:
+            pick = lead
+        else:
+            values = [
+                c.relevance
+                - w.same_passage * (c.chunk_id in passages)
+                - w.same_document * part_documents[c.doc_id]
+                - w.earlier_document * (c.doc_id in earlier_documents)
+                - w.served_queries * (bool(chosen) and c.queries <= served)
+                + w.preferred * (preferred is not None and preferred(c))
+                - w.per_word * (cost(c) if cost is not None else 0)
+                for c in fitting
+            ]
+            pick = fitting[values.index(max(values))]  # the first maximum: the fused order breaks ties
         chosen.append(pick)
         remaining.remove(pick)
         quoted.append(pick.sentence.tokens)
         passages.add(pick.chunk_id)
         part_documents[pick.doc_id] += 1
         served |= pick.queries
+        if cost is not None:
+            used += cost(pick)
+        if max_cost is not None and used >= max_cost:
+            break
     return chosen
 
 

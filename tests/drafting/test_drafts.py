@@ -1,4 +1,5 @@
-"""Drafts over the ingested sample corpus: structure, citations, gaps, exports, LLM mode, CLI."""
+"""Drafts over the ingested sample corpus: outlines per type, citations, gaps, length, exports,
+LLM mode, CLI."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from docx import Document
 from typer.testing import CliRunner
 
 from assistant.config import Settings, get_settings
-from assistant.drafting import FALLBACK_WARNING, Draft, DraftRequest, render_docx, render_odt
-from assistant.drafting.markdown import source_line
+from assistant.drafting import FALLBACK_WARNING, Draft, DraftRequest, parse_request, render_docx, render_odt
+from assistant.drafting.base import SourceNumbering
+from assistant.drafting.length import count_words
 from assistant.drafting.structure import NO_EVIDENCE, SOURCES_TITLE, load_structure
 from assistant.embeddings import create_embedder
 from assistant.errors import LLMUnavailableError
@@ -46,7 +48,9 @@ def assert_citations_consistent(draft: Draft) -> None:
     assert cited == numbers, "every source is cited and every citation has a source"
     by_number = {s.n: s for s in draft.sources}
     for citation in draft.citations:
-        assert by_number[citation.n].chunk_id == citation.chunk_id
+        assert by_number[citation.n].doc_id == citation.doc_id
+    sections = [(s.doc_id, s.section) for s in draft.sources]
+    assert len(sections) == len(set(sections)), "one source per document section"
     first_use = [int(n) for n in MARKER.findall(draft.markdown.split(f"## {SOURCES_TITLE}")[0])]
     assert list(dict.fromkeys(first_use)) == sorted(numbers), "numbered in order of first use"
 
@@ -73,11 +77,10 @@ def test_extractive_draft_structure_citations_and_exports(corpus_settings: Setti
     document = Document(io.BytesIO(render_docx(draft)))
     styled = [(p.style.name, p.text) for p in document.paragraphs]
     assert styled[0] == ("Title", draft.title)
-    assert [text for style, text in styled if style == "Heading 1"] == [*PART_TITLES, SOURCES_TITLE]
-    sources_at = styled.index(("Heading 1", SOURCES_TITLE))
-    assert [text for _, text in styled[sources_at + 1 :]] == [source_line(s) for s in draft.sources]
-    body = "\n".join(text for _, text in styled[:sources_at])
-    assert all(f"[{s.n}]" in body for s in draft.sources)
+    assert [text for style, text in styled if style == "Heading 1"][: len(PART_TITLES) + 1] == [
+        *PART_TITLES,
+        SOURCES_TITLE,
+    ]
 
     from odf import opendocument, teletype
     from odf.text import H
@@ -90,12 +93,91 @@ def test_extractive_draft_structure_citations_and_exports(corpus_settings: Setti
 def test_section_without_evidence_reports_the_gap(corpus_settings: Settings) -> None:
     request = DraftRequest(section="Raumfahrt und Satellitenstarts", profile={"kind": "Landkreis"})
     draft = draft_with(corpus_settings, request)
+    titles = [p.title for p in load_structure().outline(request.doc_type)]
 
+    assert request.type == "kapitel", "a free topic is a generic chapter"
     assert draft.sources == [] and draft.citations == []
-    assert draft.coverage.gaps == PART_TITLES
+    assert draft.coverage.gaps == titles
     assert all(p.gap and p.blocks[0].text == NO_EVIDENCE for p in draft.parts)
-    assert draft.markdown.count(NO_EVIDENCE) == len(PART_TITLES)
+    assert draft.markdown.count(NO_EVIDENCE) == len(titles)
     assert any("Ohne Belege" in w for w in draft.warnings)
+
+
+MEMO = (
+    "Kurzes Memo an den Bürgermeister: Sollen wir in der Verwaltung auf openDesk umsteigen, und was "
+    "kostet das? Eine halbe Seite."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_type"),
+    [
+        (MEMO, "memo"),
+        ("Präambel für unsere Digitalstrategie: Wofür wollen wir Digitalisierung nutzen?", "praeambel"),
+        ("Beteiligungskonzept für die Fortschreibung: Wen beteiligen wir wann und wie?", "beteiligung"),
+        ("Kapitel Organisation und Steuerung der Umsetzung mit einem Stufenplan", "governance"),
+        ("Kapitel Fördermittel: Worauf müssen wir beim Antrag achten?", "kapitel"),
+    ],
+)
+def test_each_type_is_drafted_in_its_own_outline(corpus_settings: Settings, text: str, doc_type: str) -> None:
+    request = parse_request(text)
+    draft = draft_with(corpus_settings, request)
+    outline = load_structure().outline(doc_type, request.form or ())
+
+    assert request.type == doc_type
+    assert re.findall(r"^## (.+)$", draft.markdown, re.M) == [*(p.title for p in outline), SOURCES_TITLE]
+    assert_citations_consistent(draft)
+    assert len(draft.coverage.gaps) < len(outline), "the corpus speaks to every type"
+    for part, spec in zip(draft.parts, outline, strict=True):
+        if spec.numbered and not part.gap:
+            assert re.search(rf"^## {re.escape(part.title)}\n\n1\. ", draft.markdown, re.M), (
+                "steps are numbered"
+            )
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("Entwurf für das Kapitel Digitale Souveränität, ca. eine Seite", 300, 500),
+        ("Entwurf für das Kapitel Digitale Souveränität, eine halbe Seite", 150, 250),
+        ("Entwurf für das Kapitel Digitale Souveränität, max. 300 Wörter", 225, 300),
+        (MEMO, 150, 250),
+    ],
+)
+def test_drafts_keep_their_length(corpus_settings: Settings, text: str, low: int, high: int) -> None:
+    draft = draft_with(corpus_settings, parse_request(text))
+    # The body as the reader sees it: the parts' headings and blocks, without title, label,
+    # profile line and source list.
+    body = draft.markdown.split("\n## ", 1)[1].split(f"## {SOURCES_TITLE}")[0]
+    words = count_words(re.sub(r"^\d+\. ", "", body.replace("#", " "), flags=re.M))  # not the step numbers
+
+    assert (low, high) == draft.coverage.word_bounds
+    assert low <= words <= high, f"{words} words, asked for {low}–{high}"
+    assert words == draft.coverage.words
+    assert_citations_consistent(draft)
+
+
+def test_two_passages_of_one_section_are_one_source() -> None:
+    from assistant.types import Chunk
+
+    def chunk(position: int, section: str) -> Chunk:
+        return Chunk(
+            chunk_id=f"doc::{position}",
+            doc_id="doc",
+            text=f"Text {position}.",
+            title="Strategie",
+            source="doc.md",
+            section=section,
+            position=position,
+        )
+
+    numbering = SourceNumbering()
+    assert numbering.number(chunk(3, "Strategie > 3.4 Souveränität")) == 1
+    assert numbering.number(chunk(2, "Strategie > 3.4 Souveränität")) == 1
+    assert numbering.number(chunk(5, "Strategie > 4. Umsetzung")) == 2
+    assert [s.n for s in numbering.sources] == [1, 2]
+    assert numbering.sources[0].text == "Text 2.\n\nText 3.", "the cited passages in document order"
+    assert numbering.cited_chunk_ids() == {"doc::2", "doc::3", "doc::5"}
 
 
 def test_llm_mode_writes_checked_prose(corpus_settings: Settings, openai_server: FakeOpenAIServer) -> None:
@@ -196,9 +278,23 @@ def test_cli_json_and_files(corpus_settings: Settings, tmp_path, monkeypatch: py
     }
     assert data["request"]["length"] == 0.5
     assert [p["title"] for p in data["coverage"]["parts"]] == PART_TITLES
+    assert data["request"]["type"] == "handlungsfeld"
     assert {"n", "chunk_id", "doc_id", "title", "doc_type", "source", "location"} <= set(data["sources"][0])
     assert md_path.read_text(encoding="utf-8") == data["markdown"]
     assert Document(str(docx_path)).paragraphs[0].text == data["title"]
+
+
+def test_cli_request_can_force_the_type() -> None:
+    from assistant.drafting.cli_request import build_request
+
+    forced = build_request(None, MEMO, None, None, None, None, None, doc_type="Entscheidungsvorlage")
+    assert forced.type == "memo"
+    chapter = build_request("Open Data", None, None, None, None, "max. 300 Wörter", None, doc_type="kapitel")
+    assert (chapter.type, chapter.max_words, chapter.length) == ("kapitel", 300, 0.75)
+    import typer
+
+    with pytest.raises(typer.BadParameter, match="Unbekannter Dokumenttyp"):
+        build_request("Open Data", None, None, None, None, None, None, doc_type="Roman")
 
 
 def test_cli_usage_errors_are_german() -> None:

@@ -39,7 +39,15 @@ class DraftFromText(BaseModel):
     text: str = Field(
         min_length=1,
         max_length=4000,
-        description="Freitext, z. B. „Entwurf Bildung für eine Kleinstadt mit 12.000 Einwohnern, 2 Seiten“.",
+        description="Freitext, z. B. „Entwurf Bildung für eine Kleinstadt mit 12.000 Einwohnern, 2 Seiten“ "
+        "oder „Kurzes Memo an den Bürgermeister: Sollen wir Smart City top-down oder bottom-up angehen?“.",
+    )
+    type: str | None = Field(
+        default=None,
+        max_length=40,
+        description="Dokumenttyp erzwingen: handlungsfeld, praeambel, memo, beteiligung, governance, "
+        "kapitel (auch Präambel, Leitbild, Entscheidungsvorlage, Beteiligungskonzept …); ohne Angabe "
+        "aus dem Text erkannt.",
     )
 
 
@@ -63,9 +71,10 @@ async def draft_from_text(
     runtime: RuntimeDep,
     format: FormatQuery = "json",  # noqa: A002
 ) -> Draft | Response:
-    """Like ``/drafts``, with section, profile and length read from a German free-text request."""
+    """Like ``/drafts``, with type, section, profile, length and form read from a German free-text
+    request; every request with content is drafted (its question is the topic when it names no section)."""
     log_question(runtime.settings, "drafts/from-text", key.name, body.text)
-    return await _draft(runtime, key, parse_request(body.text), format)
+    return await _draft(runtime, key, parse_request(body.text, body.type), format)
 
 
 @router.get(
