@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -11,6 +12,7 @@ from assistant.drafting.measures import is_measure_row, reads_like_measure, unit
 from assistant.drafting.models import DraftPart, DraftRequest
 from assistant.drafting.selection import Candidate, pool_candidates, select_diverse
 from assistant.generation.evidence import ScoredSentence, quotable
+from assistant.text.tables import table_cells
 from assistant.text.units import is_label_value
 from assistant.types import Chunk, Citation, Passage, Source
 
@@ -121,11 +123,11 @@ class Statement:
     passage: Passage
 
 
-MIN_STATEMENT_WORDS = 4
+MIN_STATEMENT_WORDS = 5
 
 
 def is_statement(text: str, passage_text: str) -> bool:
-    """True for a sentence that can stand as a statement: a table row, or at least four words
+    """True for a sentence that can stand as a statement: a table row, or at least five words
     that read as a statement („Die Digitalstrategie verfolgt keinen Selbstzweck.“).
 
     Headings, captions and list labels ("Anlage 2: Maßnahmenplan 2024–2026", "So läuft ein
@@ -133,8 +135,14 @@ def is_statement(text: str, passage_text: str) -> bool:
     question ("Ist festgelegt, wer die Beiträge auswertet?") asks what the draft should state;
     an announcement ("Der folgende Bericht fasst zusammen …") only says what its document says.
     """
-    if unit_row(text, passage_text) is not None:
-        return True
+    row = unit_row(text, passage_text)
+    if row is not None:
+        # A checklist's row asks („B5 | Werden die Daten verschlüsselt übertragen? | ☐“).
+        return not any(cell.rstrip().endswith("?") for cell in row.values())
+    if table_cells(text) is not None and "?" in text:
+        return False
+    if promotes_itself(text):
+        return False
     if text.rstrip().endswith(":") or _short_label(text):
         # A lead-in whose list did not come with it („Hier ein exemplarischer Weg:“), or a label
         # with a value of a few words („Datum: 20. Februar 2024.“, „Anlage 2: Maßnahmenplan“).
@@ -142,11 +150,29 @@ def is_statement(text: str, passage_text: str) -> bool:
     return len(text.split()) >= MIN_STATEMENT_WORDS and quotable(text)
 
 
+# A provider speaking about itself („Die langjährige Erfahrung der … bei der Begleitung von
+# Kommunen hat gezeigt …“, „Wir begleiten Kommunen …“, „sprechen Sie gerne unseren …“): a
+# consultancy's web page is a source of findings, not of its self-description.
+_SELF_PROMOTION = re.compile(
+    r"\b(?:(?:unsere|die)\s+langjährige\w*\s+Erfahrung|wir\s+begleiten|begleiten\s+wir|"
+    r"unsere[rnm]?\s+(?:Arbeit|Angebote?|Beratung|Leistungen|Kunden|Projekten)\b|"
+    r"sprechen\s+Sie\b|kontaktieren\s+Sie|Mehr\s+Informationen\s+finden\s+Sie)",
+    re.IGNORECASE,
+)
+
+
+def promotes_itself(sentence: str) -> bool:
+    """Whether a sentence is a provider's self-description or call to contact it."""
+    return bool(_SELF_PROMOTION.search(sentence))
+
+
 def _short_label(text: str, max_value_words: int = 4) -> bool:
     """A label-value line whose value is a few words: metadata, not a statement („Früh beginnen:
     Beteiligung setzt ein, bevor …“ is one)."""
-    label, _, value = text.partition(": ")
-    return is_label_value(text) and bool(label) and len(value.split()) <= max_value_words
+    if not is_label_value(text):
+        return False
+    pairs = [part.partition(": ") for part in text.split("; ")]
+    return all(label and len(value.split()) <= max_value_words for label, _, value in pairs)
 
 
 def choose_statements(

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from assistant.drafting.models import DraftRequest, MunicipalityProfile, size_class_for
 from assistant.drafting.request_parser import (
+    content_words,
     parse_inhabitants,
     parse_questions,
     split_lead_in,
@@ -93,9 +94,13 @@ class GatherSettings:
     max_subtopics: int = 10
     case_study_boost: float = 0.15
     size_match_boost: float = 0.15
-    min_topic_coverage: float = 0.3
+    min_topic_coverage: float = 0.34
     """Share of a query topic's IDF-weighted terms (of one of its clauses, for a question with
     several) a passage (with title and headings) must contain."""
+    long_topic_terms: int = 4
+    min_long_topic_coverage: float = 0.2
+    """The share for a topic of ``long_topic_terms`` terms or more (a question, a long section
+    name): its passages name a part of it, in the other words of other documents."""
     uncovered_in_named: bool = True
     """Sentences of a passage that names the topic count even without a query term („Wer vor
     dem Zuwendungsbescheid Aufträge vergibt …“ under „Fördermittel“); they rank low."""
@@ -162,9 +167,17 @@ class EvidenceGatherer:
             subtopics = self.subtopics(request)
         topic = request.topic
         topic_terms = topic_text(topic) or topic
+        focus = set(load_structure().types[request.doc_type].focus)
         # A free topic is searched by its content words ("Einleitung: Wie wir unsere
         # Digitalstrategie erarbeiten" -> "Digitalstrategie erarbeiten"); a Handlungsfeld by its name.
         section = topic if request.handlungsfeld is not None else topic_terms
+        # A single word of a free request ("mit Kosten, Risiken", "Wer steuert?") is an aspect of
+        # its topic, not a topic of its own: it is searched within the topic.
+        if request.handlungsfeld is None:
+            subtopics = [
+                sub if len(content_words(sub)) > 1 or sub in focus else f"{topic_terms} {sub}"
+                for sub in subtopics
+            ]
         plan = [(spec.expand_queries(sub)[0], sub, filters) for sub in subtopics]
         own = spec.expand_queries(section)
         # The request's questions, each as a query of its own ("Wen beteiligen wir wann und wie?"):
@@ -250,6 +263,13 @@ class EvidenceGatherer:
             return []
         return [topic, *clauses]
 
+    def _min_coverage(self, terms: QueryTerms) -> float:
+        """The share of a topic's terms a passage must name: a short topic ("Digitale
+        Souveränität") needs more than its most common word, a long one (a question) fewer."""
+        if len(terms.weights) >= self.settings.long_topic_terms:
+            return self.settings.min_long_topic_coverage
+        return self.settings.min_topic_coverage
+
     def _known_terms(self, topic: str) -> QueryTerms:
         """The topic's terms that some document contains: a word no document uses („Governance“)
         cannot decide which passages are on topic, and its high IDF would rule out every passage."""
@@ -324,8 +344,11 @@ class EvidenceGatherer:
         named = {
             rank
             for rank, p in enumerate(passages)
-            if max(c.coverage(set(analyzer.analyze(p.chunk.embedding_text()))) for c in clauses)
-            >= self.settings.min_topic_coverage
+            if any(
+                c.coverage(tokens) >= self._min_coverage(c)
+                for tokens in [set(analyzer.analyze(p.chunk.embedding_text()))]
+                for c in clauses
+            )
         }
         # A document that treats the topic goes on about it in the next passages without
         # repeating its words („Langfristig empfehlen wir …“ after „Top-down: …“): passages close

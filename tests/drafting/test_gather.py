@@ -137,3 +137,48 @@ def test_a_found_case_studys_section_on_the_parts_aspect_is_read() -> None:
 
     ausgangslage = gatherer.gather(request, parts["ausgangslage"]).queries[-1]
     assert [p.chunk.chunk_id for p in ausgangslage.passages] == ["fall::2"]
+
+
+def test_a_question_is_on_topic_by_any_of_its_questions_and_nearby_passages() -> None:
+    def chunk(doc: str, position: int, text: str) -> Chunk:
+        return Chunk(
+            chunk_id=f"{doc}::{position}",
+            doc_id=doc,
+            text=text,
+            title=doc,
+            source=f"{doc}.md",
+            position=position,
+        )
+
+    found = [
+        Passage(
+            chunk=chunk("leitfaden", 0, "Top-down oder bottom-up: die Initiative kommt von oben."), score=1.0
+        ),
+        Passage(
+            chunk=chunk("leitfaden", 2, "Unsere Empfehlung ist langfristig eine Balance der Wege."), score=0.9
+        ),
+        Passage(chunk=chunk("leitfaden", 9, "Die Kosten trägt der Haushalt, eine Balance fehlt."), score=0.8),
+        Passage(chunk=chunk("andere", 0, "Eine Balance der Wege hilft jeder Stadt."), score=0.7),
+    ]
+    gatherer = EvidenceGatherer(ListRetriever(found), WordAnalyzer())
+    request = DraftRequest(
+        section="Sollen wir top-down oder bottom-up vorgehen, und was empfiehlt sich?", type="memo"
+    )
+    spec = next(p for p in load_structure().types["memo"].parts if p.key == "empfehlung")
+
+    evidence = gatherer.gather(request, spec)
+    ranks = {s.passage_rank for q in evidence.queries for s in q.sentences if q.topic == q.query or q.main}
+    assert 0 in ranks and 1 in ranks, "the passage that names the question, and its neighbour in the document"
+    assert 2 not in ranks and 3 not in ranks, "far from it, or in another document, a passage must name it"
+
+
+def test_a_single_word_of_a_free_request_is_searched_within_its_topic() -> None:
+    gatherer = EvidenceGatherer(ListRetriever([]), WordAnalyzer())
+    request = DraftRequest(
+        section="Sollen wir auf openDesk umstellen?", notes="Bitte mit Kosten, Risiken und Empfehlung"
+    )
+    spec = load_structure().types["memo"].parts[0]
+
+    topics = {q.topic for q in gatherer.gather(request, spec).queries}
+    assert any(t.endswith("Kosten") and "openDesk" in t for t in topics), topics
+    assert "Kosten" not in topics

@@ -102,3 +102,37 @@ def test_a_passage_already_cited_needs_a_clearly_better_sentence() -> None:
     cited = candidate("a", "schon zitierte passage mit der besten aussage", 1.0, {0})
     fresh = candidate("b", "frische passage mit einer guten aussage", 0.45, {1})
     assert select_diverse([cited, fresh], 1, cited_passages={"a::0"}) == [fresh]
+
+
+def test_a_word_budget_ends_the_part_and_the_lead_opens_it() -> None:
+    long = candidate("a", "eins " * 30, 1.0, {0})
+    short = [candidate(doc, f"{doc} sagt etwas kurz", 0.9 - i / 10, {i + 1}) for i, doc in enumerate("bcde")]
+    lead = short[2]
+
+    def words(c: Candidate) -> int:
+        return len(c.sentence.text.split())
+
+    chosen = select_diverse([long, *short], 10, cost=words, max_cost=12, lead=lead)
+    assert chosen[0] is lead, "the part opens with its lead"
+    assert long not in chosen, "a statement that does not fit the words left is skipped"
+    assert sum(words(c) for c in chosen) <= 12 * 1.1
+    with pytest.raises(ValueError, match="max_cost needs cost"):
+        select_diverse(short, 3, max_cost=10)
+
+
+def test_promotion_checklist_questions_and_labels_are_not_statements() -> None:
+    from assistant.drafting.base import promotes_itself
+
+    assert promotes_itself(
+        "Wir begleiten Kommunen, Regionen und andere Verwaltungsebenen bei der Weiterentwicklung."
+    )
+    assert promotes_itself(
+        "Die langjährige Erfahrung der Beratung bei der Begleitung von Kommunen hat gezeigt, dass es hilft."
+    )
+    assert not promotes_itself("Langfristig empfehlen wir Ihnen jedoch, eine Balance zu finden.")
+    table = "Nr. | Prüfpunkt | erfüllt\nB5 | Werden die Daten verschlüsselt übertragen? | ☐"
+    assert not is_statement("B5 | Werden die Daten verschlüsselt übertragen? | ☐", table)
+    assert not is_statement("Datum: 20. Februar 2024.", "Datum: 20. Februar 2024.")
+    assert not is_statement("Hier ein exemplarischer Weg zur Smart City-Balance:", "…")
+    assert is_statement("Früh beginnen: Beteiligung setzt ein, bevor Ziele und Maßnahmen feststehen.", "…")
+    assert is_statement("Die Digitalstrategie verfolgt keinen Selbstzweck.", "…")
