@@ -79,6 +79,20 @@ class Settings(BaseSettings):
     max_unpacked_mb: float = Field(
         default=200.0, gt=0, description="Zip-based office files may unpack to this."
     )
+    ocr_enabled: Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description="Text recognition (ocrmypdf, German) for PDFs without a text layer: auto = where "
+        "the ocr extra and the Debian packages ocrmypdf and tesseract-ocr-deu are installed; off "
+        "refuses scans as before.",
+    )
+    ocr_timeout_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="Seconds text recognition may take per document before it is stopped.",
+    )
+    ocr_max_pages: int = Field(
+        default=50, ge=1, description="Scans with more pages are refused instead of recognised."
+    )
     chunk_tokens: int = Field(default=256, ge=32, description="Target chunk size in embedding-model tokens.")
     default_doc_sets: list[str] = Field(
         default_factory=lambda: ["oeffentlich"],
@@ -87,6 +101,12 @@ class Settings(BaseSettings):
     )
     lock_timeout_s: float = Field(
         default=3.0, ge=0, description="How long to wait for another process's lock."
+    )
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="postgresql://user:password@host:port/db for the shared state of replicas on "
+        "several hosts (manifest, API keys, feedback, Slack dedup); unset: SQLite files in the data "
+        "directory (docs/deployment.md).",
     )
 
     # Retrieval
@@ -158,7 +178,14 @@ class Settings(BaseSettings):
         default=True, description="Answer extractively (with a warning) when the model is unreachable."
     )
 
-    # HTTP API (assistant/api, docs/api.md)
+    # Drafts (docs/drafting.md)
+    docx_template: Path | None = Field(
+        default=None,
+        description="Word template (.dotx or .docx) whose styles DOCX drafts use; its own text is "
+        "left out. Unset: python-docx's default template.",
+    )
+
+    # HTTP API (kommunal/api, docs/api.md)
     api_keys_file: Path | None = Field(
         default=None, description="SQLite file of hashed API keys; default: <data_dir>/api_keys.sqlite3."
     )
@@ -204,6 +231,13 @@ class Settings(BaseSettings):
                 return json.loads(value)
             except ValueError:
                 return value
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_is_postgres(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(("postgresql://", "postgres://")):
+            raise ValueError("erwartet eine PostgreSQL-Adresse postgresql://benutzer:passwort@host:port/datenbank")
         return value
 
     @field_validator("index_name")

@@ -25,7 +25,7 @@ from assistant.embeddings import Embedder
 from assistant.embeddings.sparse import SparseEncoder, SparseVector, sparse_encoder
 from assistant.index.chroma_store import ChromaStore
 from assistant.index.lexical import LexicalIndex
-from assistant.index.lock import IndexLock
+from assistant.index.lock import DatabaseLock, IndexLock, open_index_lock
 from assistant.index.manifest import Manifest, text_hash
 from assistant.index.unit_vectors import UnitVectors
 from assistant.types import Chunk, DocumentRecord, Passage, SearchFilters
@@ -58,12 +58,9 @@ class Index:
         directory = settings.index_dir
         directory.mkdir(parents=True, exist_ok=True)
         # Embedded Chroma belongs to one process; against a server only writers serialise.
-        self._lock: IndexLock | None = None
-        if write or not settings.chroma_url:
-            name = "write.lock" if settings.chroma_url else "index.lock"
-            self._lock = IndexLock(directory / name, timeout_s=settings.lock_timeout_s, purpose=purpose)
+        self._lock: IndexLock | DatabaseLock | None = open_index_lock(settings, write=write, purpose=purpose)
         try:
-            self.manifest = Manifest(directory / "manifest.sqlite")
+            self.manifest = Manifest.for_settings(settings, purpose=purpose)
             if discard_vectors and not write:
                 raise ValueError("discard_vectors needs write=True")
             if discard_vectors and not settings.chroma_url:

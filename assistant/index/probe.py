@@ -105,7 +105,7 @@ def _embedded_lock_holder(path: Path) -> int | None:
 def _counts_in_this_process(settings: Settings) -> ProbeResult:
     from assistant.index.manifest import Manifest
 
-    manifest = Manifest(settings.index_dir / "manifest.sqlite")
+    manifest = Manifest.for_settings(settings, purpose="probe")
     try:
         counts = {"documents": len(manifest.documents()), "chunks": manifest.count_chunks()}
     finally:
