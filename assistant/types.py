@@ -41,6 +41,7 @@ class Chunk(BaseModel):
         default_factory=list,
         description="URLs the document presents as links (anchors, Markdown links) in this text.",
     )
+    ocr: bool = Field(default=False, description="The text comes from text recognition of a scan.")
 
     def embedding_text(self) -> str:
         """Text given to the embedding model (see :func:`embedding_text`)."""
@@ -86,6 +87,7 @@ class Passage(BaseModel):
             "municipality": c.municipality,
             "handlungsfelder": c.handlungsfelder,
             "doc_sets": c.doc_sets,
+            "ocr": c.ocr,
         }
 
 
@@ -144,6 +146,10 @@ class SearchFilters(BaseModel):
         return value or None
 
 
+OCR_SOURCE_NOTE = "(per Texterkennung gelesen)"
+"""Shown with a source whose text comes from text recognition of a scan."""
+
+
 class Source(BaseModel):
     """A numbered source of an answer or draft: what [n] points to."""
 
@@ -167,6 +173,9 @@ class Source(BaseModel):
         description="Links the document presents in the passage; with ``url`` the only links "
         "an answer may show.",
     )
+    ocr: bool = Field(
+        default=False, description="Read by text recognition; ``location`` then ends with OCR_SOURCE_NOTE."
+    )
 
     @classmethod
     def from_chunk(cls, n: int, chunk: Chunk, text: str | None = None) -> Source:
@@ -178,12 +187,16 @@ class Source(BaseModel):
             title=chunk.title,
             doc_type=chunk.doc_type,
             text=text if text is not None else chunk.text,
-            location=chunk.location,
+            # The one place a source's label is made: every list of sources shows the note.
+            location=" ".join(
+                part for part in (chunk.location, OCR_SOURCE_NOTE if chunk.ocr else "") if part
+            ),
             page=chunk.page,
             page_end=chunk.page_end,
             section=chunk.section,
             url=chunk.url,
             links=list(chunk.links),
+            ocr=chunk.ocr,
         )
 
 

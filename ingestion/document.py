@@ -43,7 +43,8 @@ class LoadedDocument:
 
     ``metadata`` holds what the file itself declares (YAML front matter, a sidecar
     ``<name>.meta.yaml``, document properties): keys such as title, doc_type,
-    municipality, date, url, handlungsfelder, doc_sets, id.
+    municipality, date, url, handlungsfelder, doc_sets, id. ``ocr`` is set when the text
+    comes from text recognition of a scan (ingestion/loaders/ocr.py).
     """
 
     path: Path
@@ -51,6 +52,7 @@ class LoadedDocument:
     title: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    ocr: bool = False
 
     def text(self) -> str:
         """All block texts joined by blank lines (for hashing, checks and debugging)."""

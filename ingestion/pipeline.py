@@ -27,6 +27,7 @@ from ingestion.doc_ids import checked_explicit_id, doc_id_for, unique_doc_id
 from ingestion.document import LoadedDocument
 from ingestion.loaders import check_file, load_document
 from ingestion.loaders.metadata import find_sidecar
+from ingestion.loaders.ocr import OcrOptions
 from ingestion.report import FileResult, IngestReport, printable
 from ingestion.tagging import tag_handlungsfelder
 from ingestion.titles import fallback_title
@@ -68,6 +69,7 @@ class Ingestor:
         self.settings = settings
         self.max_bytes = int(settings.max_file_mb * 1024 * 1024)
         self.max_unpacked_bytes = int(settings.max_unpacked_mb * 1024 * 1024)
+        self.ocr = OcrOptions.from_settings(settings)
 
     def fingerprint(self, path: Path) -> str:
         """Hash of the file, its sidecar and everything that shapes its chunks."""
@@ -129,7 +131,9 @@ class Ingestor:
                     chunks=known.chunk_count,
                     warnings=known.warnings,
                 )
-            loaded = load_document(path, max_bytes=self.max_bytes, max_unpacked_bytes=self.max_unpacked_bytes)
+            loaded = load_document(
+                path, max_bytes=self.max_bytes, max_unpacked_bytes=self.max_unpacked_bytes, ocr=self.ocr
+            )
             cleaned = clean_document(loaded)
             doc_id = self.assign_doc_id(item, cleaned, known)
             record, chunks = self.build(item, cleaned, fingerprint, doc_id=doc_id)
@@ -226,6 +230,7 @@ class Ingestor:
                 links=draft.links,
                 handlungsfelder=tags,
                 doc_sets=doc_sets,
+                ocr=doc.ocr,
             )
             chunk.chunk_id = f"{doc_id}::{position:04d}::{text_hash(chunk.embedding_text())[:12]}"
             chunks.append(chunk)

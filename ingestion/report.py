@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
+
+from ingestion.loaders.ocr import OCR_NOTE
 
 FileStatus = Literal["ok", "unchanged", "failed", "removed", "skipped"]
 STATUSES: tuple[FileStatus, ...] = ("ok", "unchanged", "failed", "removed", "skipped")
@@ -28,6 +30,12 @@ class FileResult(BaseModel):
     )
     error_code: str | None = None
     warnings: list[str] = Field(default_factory=list)
+
+    @computed_field(description=f"The text was read by text recognition of a scan: „{OCR_NOTE}“.")  # type: ignore[prop-decorator]
+    @property
+    def ocr(self) -> bool:
+        """Whether the document's text comes from text recognition (its warnings say so)."""
+        return any(warning.startswith(OCR_NOTE) for warning in self.warnings)
 
 
 class IngestReport(BaseModel):

@@ -18,6 +18,7 @@ from ingestion.loaders.docx import load_docx
 from ingestion.loaders.html import load_html
 from ingestion.loaders.markdown import load_markdown
 from ingestion.loaders.metadata import find_sidecar, is_sidecar, load_sidecar, merge_metadata
+from ingestion.loaders.ocr import OcrOptions
 from ingestion.loaders.odt import load_odt
 from ingestion.loaders.pdf import load_pdf
 from ingestion.loaders.text import load_text
@@ -78,11 +79,14 @@ def check_file(path: Path, *, max_bytes: int) -> str:
     return extension
 
 
-def load_document(path: Path, *, max_bytes: int, max_unpacked_bytes: int) -> LoadedDocument:
+def load_document(
+    path: Path, *, max_bytes: int, max_unpacked_bytes: int, ocr: OcrOptions | None = None
+) -> LoadedDocument:
     """Load one file into a :class:`LoadedDocument`, with front matter and sidecar metadata.
 
     :param max_bytes: larger files are refused before they are read.
     :param max_unpacked_bytes: DOCX/ODT archives declaring more content are refused.
+    :param ocr: whether and how a PDF without text is read by text recognition (None: not).
     :raises DocumentError: a subclass saying why the file cannot be ingested.
     """
     path = Path(path)
@@ -92,7 +96,7 @@ def load_document(path: Path, *, max_bytes: int, max_unpacked_bytes: int) -> Loa
     if extension in _ZIP_FORMATS:
         check_zip_archive(path, max_unpacked_bytes=max_unpacked_bytes)
 
-    document = loader(path)
+    document = load_pdf(path, ocr=ocr) if extension == ".pdf" else loader(path)
     if not any(block.text.strip() for block in document.blocks):
         raise EmptyDocumentError("Das Dokument enthält keinen auslesbaren Text.", source=source)
 

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import CorruptDocumentError, EmptyDocumentError, EncryptedDocumentError
+from assistant.errors import CorruptDocumentError, EncryptedDocumentError
 from ingestion.cleaning.normalize import join_wrapped_lines
 from ingestion.document import Block, BlockKind, LoadedDocument
+from ingestion.loaders.ocr import OcrOptions, load_scanned
 
 logger = logging.getLogger(__name__)
 
@@ -59,11 +60,13 @@ class _Line:
     chars_by_size: Counter[float] = field(default_factory=Counter)
 
 
-def load_pdf(path: Path) -> LoadedDocument:
-    """Load a PDF into paragraph/heading/list blocks carrying their 1-based page number.
+def load_pdf(path: Path, *, ocr: OcrOptions | None = None) -> LoadedDocument:
+    """Load a PDF into paragraph/heading/list blocks carrying their 1-based page number; a PDF
+    without any text goes through text recognition where ``ocr`` allows (ocr.py).
 
     :raises EncryptedDocumentError: the PDF needs a password to be opened.
     :raises CorruptDocumentError: pypdf cannot parse the file.
+    :raises EmptyDocumentError: no text, and no text recognition (the message says what to install).
     """
     from pypdf import PasswordType, PdfReader
     from pypdf.errors import DependencyError, PyPdfError
@@ -109,10 +112,7 @@ def load_pdf(path: Path) -> LoadedDocument:
     if pages and failed == len(pages):
         raise CorruptDocumentError("Keine Seite der PDF-Datei konnte gelesen werden.", source=source)
     if not any(line.text.strip() for lines in page_lines for line in lines):
-        raise EmptyDocumentError(
-            "Die PDF-Datei enthält keinen auslesbaren Text (vermutlich ein Scan ohne Texterkennung).",
-            source=source,
-        )
+        return load_scanned(path, pages=len(pages), options=ocr, load=load_pdf)
 
     _drop_running_headers(page_lines)
     blocks = _blocks(page_lines)
@@ -240,7 +240,7 @@ def _blocks(page_lines: list[list[_Line]]) -> list[Block]:
             previous = line
         for kind, level, group in groups:
             text = join_wrapped_lines(
-                [_strip_bullet(line.text) if kind == "list_item" else line.text for line in group]
+                [_BULLET.sub("", line.text, count=1) if kind == "list_item" else line.text for line in group]
             )
             if not text:
                 continue
@@ -273,10 +273,6 @@ def _indented_under(line: _Line, bullet_line: _Line) -> bool:
     if line.x is None or bullet_line.x is None:
         return True
     return line.x > bullet_line.x + 1.0
-
-
-def _strip_bullet(text: str) -> str:
-    return _BULLET.sub("", text, count=1)
 
 
 def _is_bold_heading(group: list[_Line], text: str) -> bool:
