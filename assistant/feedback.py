@@ -1,7 +1,8 @@
 """Feedback on answers (👍/👎 with comment) from the API and the bots, and its export as eval candidates.
 
-One SQLite file per data directory, shared by every API worker and bot instance that uses the
-same data directory. A negative rating with its question and cited sources becomes a candidate
+Stored in the shared-state database: a SQLite file per data directory (shared by every API
+worker and bot instance that uses it) or, with ``ASSISTANT_DATABASE_URL``, PostgreSQL for
+replicas on several hosts. A negative rating with its question and cited sources becomes a candidate
 eval case (see ``evals/datasets/README.md``) that a maintainer confirms before it joins a set.
 """
 
@@ -16,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from assistant.config import Settings
-from assistant.sqlite_file import SqliteFile
+from assistant.storage import Database, as_database, open_database
 
 Rating = Literal["up", "down"]
 
@@ -30,8 +31,8 @@ CREATE TABLE IF NOT EXISTS feedback (
     answer TEXT NOT NULL DEFAULT '',
     sources TEXT NOT NULL DEFAULT '[]',
     channel TEXT NOT NULL DEFAULT '',
-    user TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL
+    "user" TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL{seq_column}
 );
 CREATE INDEX IF NOT EXISTS feedback_answer ON feedback (answer_id);
 """
@@ -60,21 +61,26 @@ class Feedback(BaseModel):
     created_at: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
 
-class FeedbackStore:
-    """Append-only store of ratings. Safe for several processes (SQLite WAL, short transactions)."""
+_COLUMNS = 'feedback_id, answer_id, rating, comment, question, answer, sources, channel, "user", created_at'
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._db = SqliteFile(path, _SCHEMA)
+
+class FeedbackStore:
+    """Append-only store of ratings. Safe for several processes (short transactions)."""
+
+    def __init__(self, where: Path | Database) -> None:
+        """Open the store in a SQLite file at ``where`` or in an open database."""
+        self._db = as_database(where)
+        self._db.script(_SCHEMA)
 
     @classmethod
     def for_settings(cls, settings: Settings) -> FeedbackStore:
-        return cls(settings.data_dir / "feedback.sqlite3")
+        """The store of ``settings``: PostgreSQL when configured, else ``<data_dir>/feedback.sqlite3``."""
+        return cls(open_database(settings, settings.data_dir / "feedback.sqlite3", purpose="feedback"))
 
     def add(self, feedback: Feedback) -> Feedback:
-        with self._db.connect() as db:
+        with self._db.transaction() as db:
             db.execute(
-                "INSERT INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO feedback ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     feedback.feedback_id,
                     feedback.answer_id,
@@ -91,14 +97,14 @@ class FeedbackStore:
         return feedback
 
     def list(self, rating: Rating | None = None) -> list[Feedback]:
-        query = "SELECT * FROM feedback"
+        query = f"SELECT {_COLUMNS} FROM feedback"
         params: tuple[str, ...] = ()
         if rating:
             query += " WHERE rating = ?"
             params = (rating,)
-        with self._db.connect() as db:
-            rows = db.execute(query + " ORDER BY created_at, rowid", params).fetchall()
-        return [Feedback(**{**dict(row), "sources": json.loads(row["sources"])}) for row in rows]
+        order = " ORDER BY created_at, {seq}".format(**self._db.schema_types())
+        rows = self._db.execute(query + order, params).dicts()
+        return [Feedback(**{**row, "sources": json.loads(row["sources"])}) for row in rows]
 
     def candidate_cases(self) -> list[dict[str, object]]:
         """Negative feedback as candidate eval cases (dataset format of evals/), unconfirmed.

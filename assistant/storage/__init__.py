@@ -13,7 +13,20 @@ from assistant.config import Settings
 from assistant.storage.database import Database, Result, Transaction
 from assistant.storage.sqlite import SqliteDatabase
 
-__all__ = ["Database", "Result", "SqliteDatabase", "Transaction", "index_schema", "open_database"]
+__all__ = [
+    "Database",
+    "Result",
+    "SqliteDatabase",
+    "Transaction",
+    "as_database",
+    "index_schema",
+    "open_database",
+]
+
+
+def as_database(where: Path | Database) -> Database:
+    """``where`` itself when it is a database, else the SQLite file at that path."""
+    return SqliteDatabase(where) if isinstance(where, Path) else where
 
 
 def index_schema(index_name: str) -> str:

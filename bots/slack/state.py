@@ -1,9 +1,11 @@
-"""The bot's memory in one SQLite file under the data directory, shared by its processes on one host.
+"""The bot's memory in the shared-state database, shared by all its processes.
+
+A SQLite file under the data directory (processes on one host) or, with
+``ASSISTANT_DATABASE_URL``, PostgreSQL (bot instances on several hosts).
 
 - **claims**: an event id or message is handled once, however often Slack delivers it
   (retries after a slow ack, two bot processes, an @mention that is also a DM message).
-  The first ``INSERT`` wins; SQLite makes that atomic across processes on one host.
-  Several *hosts* need a shared store instead (see docs/slack.md).
+  The first ``INSERT`` wins; the primary key makes that atomic across processes and hosts.
 - **threads** the bot has answered in, so follow-ups there need no new @mention.
 - **answers** it posted, so a 👍/👎 click stores the question, answer and sources with it.
 """
@@ -17,12 +19,12 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.feedback import FeedbackSource
-from assistant.sqlite_file import SqliteFile
+from assistant.storage import Database, as_database, open_database
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, claimed_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, claimed_at DOUBLE PRECISION NOT NULL);
 CREATE TABLE IF NOT EXISTS threads (
-    channel TEXT NOT NULL, thread_ts TEXT NOT NULL, answered_at REAL NOT NULL,
+    channel TEXT NOT NULL, thread_ts TEXT NOT NULL, answered_at DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (channel, thread_ts)
 );
 CREATE TABLE IF NOT EXISTS answers (
@@ -32,7 +34,7 @@ CREATE TABLE IF NOT EXISTS answers (
     sources TEXT NOT NULL,
     channel TEXT NOT NULL,
     thread_ts TEXT NOT NULL,
-    created_at REAL NOT NULL
+    created_at DOUBLE PRECISION NOT NULL
 );
 """
 
@@ -43,34 +45,40 @@ CLAIM_TTL_S = 24 * 3600
 class BotState:
     """Claims, answered threads and posted answers of the Slack bot."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._db = SqliteFile(path, _SCHEMA)
+    def __init__(self, where: Path | Database) -> None:
+        """Open the state in a SQLite file at ``where`` or in an open database."""
+        self._db = as_database(where)
+        self._db.script(_SCHEMA)
         self._last_prune = 0.0
 
     @classmethod
     def for_settings(cls, settings: Settings) -> BotState:
-        return cls(settings.data_dir / "slack-bot.sqlite3")
+        """PostgreSQL when configured, else ``<data_dir>/slack-bot.sqlite3``."""
+        return cls(open_database(settings, settings.data_dir / "slack-bot.sqlite3", purpose="slack"))
 
     def claim(self, key: str) -> bool:
-        """True exactly once per key (across threads and processes sharing the file)."""
+        """True exactly once per key (across threads and processes sharing the database)."""
         now = time.time()
-        with self._db.connect() as db:
+        with self._db.transaction() as db:
             if now - self._last_prune > 3600:
                 db.execute("DELETE FROM claims WHERE claimed_at < ?", (now - CLAIM_TTL_S,))
                 self._last_prune = now
-            cursor = db.execute("INSERT OR IGNORE INTO claims VALUES (?, ?)", (key, now))
-            return cursor.rowcount == 1
+            result = db.execute(
+                "INSERT INTO claims (key, claimed_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", (key, now)
+            )
+            return result.rowcount == 1
 
     def remember_thread(self, channel: str, thread_ts: str) -> None:
-        with self._db.connect() as db:
-            db.execute("INSERT OR REPLACE INTO threads VALUES (?, ?, ?)", (channel, thread_ts, time.time()))
+        self._db.execute(
+            "INSERT INTO threads (channel, thread_ts, answered_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (channel, thread_ts) DO UPDATE SET answered_at = excluded.answered_at",
+            (channel, thread_ts, time.time()),
+        )
 
     def is_bot_thread(self, channel: str, thread_ts: str) -> bool:
-        with self._db.connect() as db:
-            row = db.execute(
-                "SELECT 1 FROM threads WHERE channel = ? AND thread_ts = ?", (channel, thread_ts)
-            ).fetchone()
+        row = self._db.execute(
+            "SELECT 1 FROM threads WHERE channel = ? AND thread_ts = ?", (channel, thread_ts)
+        ).fetchone()
         return row is not None
 
     def save_answer(
@@ -84,18 +92,20 @@ class BotState:
         thread_ts: str,
     ) -> None:
         payload = json.dumps([s.model_dump() for s in sources], ensure_ascii=False)
-        with self._db.connect() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (answer_id, question, answer, payload, channel, thread_ts, time.time()),
-            )
+        self._db.execute(
+            "INSERT INTO answers (answer_id, question, answer, sources, channel, thread_ts, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (answer_id) DO UPDATE SET"
+            " question = excluded.question, answer = excluded.answer, sources = excluded.sources,"
+            " channel = excluded.channel,"
+            " thread_ts = excluded.thread_ts, created_at = excluded.created_at",
+            (answer_id, question, answer, payload, channel, thread_ts, time.time()),
+        )
 
     def answer(self, answer_id: str) -> SavedAnswer | None:
-        with self._db.connect() as db:
-            row = db.execute(
-                "SELECT question, answer, sources, channel, thread_ts FROM answers WHERE answer_id = ?",
-                (answer_id,),
-            ).fetchone()
+        row = self._db.execute(
+            "SELECT question, answer, sources, channel, thread_ts FROM answers WHERE answer_id = ?",
+            (answer_id,),
+        ).fetchone()
         if row is None:
             return None
         sources = [FeedbackSource(**s) for s in json.loads(row[2])]
