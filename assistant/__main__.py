@@ -1,6 +1,6 @@
 """``python -m assistant`` runs the command-line interface."""
 
-from assistant.cli import main
+from kommunal.cli.main import main
 
 if __name__ == "__main__":
     main()

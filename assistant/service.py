@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 from assistant.config import Settings
 from assistant.conversation import Condenser, RuleCondenser, StandaloneQuestion, Turn
 from assistant.generation.base import Answerer
+from assistant.embeddings import Embedder
 from assistant.index import Index
+from assistant.index.opening import open_index
 from assistant.retrieval import build_retriever
 from assistant.retrieval.base import Retriever
 from assistant.retrieval.diversity import DiverseRetriever
@@ -36,6 +38,36 @@ class Assistant:
         self.settings = settings
         self._answerer = answerer
         self._condenser: Condenser | None = None
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings,
+        *,
+        write: bool = False,
+        shared: bool = False,
+        purpose: str = "assistant",
+        embedder: Embedder | None = None,
+        answerer: Answerer | None = None,
+    ) -> Assistant:
+        """The composition root: index, embedder and assistant of ``settings``, for every entry point.
+
+        ``write`` takes the writer lock (ingest, uploads, maintenance); ``shared`` makes the index
+        safe to share between request threads (API, Slack bot); see
+        :func:`assistant.index.opening.open_index`. Close it with :meth:`close` or ``with``.
+        """
+        index = open_index(settings, write=write, shared=shared, purpose=purpose, embedder=embedder)
+        return cls(index, settings, answerer)
+
+    def close(self) -> None:
+        """Close the index (and with it Chroma, the manifest and the lock)."""
+        self.index.close()
+
+    def __enter__(self) -> Assistant:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def retriever(
         self,

@@ -1,6 +1,6 @@
 """``eval`` command: run retrieval benchmarks, write reports, guard thresholds in CI.
 
-Register in ``assistant/cli.py`` with ``app.command("eval")(eval_command)``, or run standalone
+Registered by ``kommunal/cli/main.py`` through :func:`register`, or run standalone
 with ``python -m evals``. Heavy imports (models, ranx, matplotlib) happen inside the command.
 
 Exit codes: 0 done (and thresholds met); 1 a guarded metric fell below its minimum;
@@ -170,8 +170,8 @@ def eval_command(
         err.print(f"[red]{exc}[/]")
         raise typer.Exit(EXIT_USAGE) from exc
 
-    from assistant.cli import exit_code
     from assistant.errors import AssistantError
+    from kommunal.cli.output import exit_code
 
     try:
         run = _run(benchmark, embedder, names, k, dataset, limit, corpus, answers)
@@ -260,6 +260,11 @@ def _display(path: Path) -> str:
         return str(path.resolve().relative_to(REPO_ROOT))
     except ValueError:
         return str(path)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``eval`` to the main command line."""
+    app.command("eval")(eval_command)
 
 
 def main() -> None:

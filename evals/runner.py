@@ -18,6 +18,7 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.index import Index
+from assistant.index.opening import open_index
 from evals.answer_eval import AnswerEvalResult, evaluate_answers
 from evals.configurations import BASELINE, Configuration, QueryCachingEmbedder, index_configurations
 from evals.dataset import Question, check_doc_ids
@@ -123,7 +124,7 @@ def open_team_index(settings: Settings, roots: Sequence[Path]) -> tuple[Index, d
     if missing:
         raise FileNotFoundError(f"Corpus folder(s) not found: {', '.join(missing)}")
     embedder = QueryCachingEmbedder(create_embedder(settings))
-    index = Index(settings, embedder, write=True, purpose="eval")  # type: ignore[arg-type]
+    index = open_index(settings, write=True, purpose="eval", embedder=embedder)  # type: ignore[arg-type]
     try:
         started = time.perf_counter()
         report = Ingestor(index, settings).run([Path(r) for r in roots], prune=True)

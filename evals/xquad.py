@@ -20,6 +20,7 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.index import Index
+from assistant.index.opening import open_index
 from assistant.types import Chunk, DocumentRecord
 from evals.configurations import QueryCachingEmbedder, index_configurations
 from evals.metrics import evaluate_passages
@@ -83,7 +84,7 @@ def open_xquad_index(settings: Settings, benchmark: XQuAD) -> tuple[Index, dict[
     from assistant.embeddings import create_embedder
 
     embedder = QueryCachingEmbedder(create_embedder(settings))
-    index = Index(settings, embedder, write=True, purpose="eval-xquad")  # type: ignore[arg-type]
+    index = open_index(settings, write=True, purpose="eval-xquad", embedder=embedder)  # type: ignore[arg-type]
     started = time.perf_counter()
     try:
         fingerprint = _fingerprint(benchmark.passages)

@@ -23,7 +23,7 @@ from assistant.config import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-SHIPPED = ("assistant", "ingestion", "bots", "evals")  # pyproject's packages.find
+SHIPPED = ("assistant", "ingestion", "bots", "evals", "kommunal")  # pyproject's packages.find
 DISTRIBUTION = "kommunal-assistant"
 
 
@@ -41,7 +41,7 @@ def test_pyproject_is_the_one_version_source() -> None:
 
 
 def test_cli_version_equals_the_api_version(tmp_path: Path) -> None:
-    from assistant.api import create_app
+    from kommunal.api import create_app
 
     done = subprocess.run(
         [sys.executable, "-m", "assistant", "--version"],

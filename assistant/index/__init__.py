@@ -288,3 +288,11 @@ class Index:
             "generation": self.manifest.generation,
             "documents_with_warnings": sum(1 for d in docs if d.warnings),
         }
+
+    def documents(self) -> list[DocumentRecord]:
+        """Every recorded document (ready or not), as the manifest has it."""
+        return self.manifest.documents()
+
+    def document(self, doc_id: str) -> DocumentRecord | None:
+        """The recorded document ``doc_id``, or None."""
+        return self.manifest.document(doc_id)

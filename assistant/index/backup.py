@@ -21,6 +21,7 @@ from assistant.errors import ConfigError, IndexUnavailableError, NotFoundError
 from assistant.index import Index
 from assistant.index.chroma_store import ChromaStore
 from assistant.index.maintenance import IndexCounts, rebuild_index
+from assistant.index.opening import open_index
 
 SAMPLES = 5
 INFO_FILE = "backup.json"
@@ -73,7 +74,7 @@ def backup_index(settings: Settings, embedder: Embedder, dest: Path) -> BackupRe
     copy_settings = Settings(
         data_dir=dest, index_name=settings.index_name, embedding_backend=settings.embedding_backend
     )
-    with Index(settings, embedder, write=True, purpose="backup") as index:
+    with open_index(settings, write=True, purpose="backup", embedder=embedder) as index:
         index.reconcile()  # a crashed ingest's leftovers are not worth keeping
         index.rebuild_lexical()
         counts = IndexCounts.of(index)
@@ -101,8 +102,8 @@ def _verify_copy(
     *,
     rebuild_vectors: bool,
 ) -> None:
-    with Index(
-        settings, embedder, write=True, purpose="backup check", discard_vectors=rebuild_vectors
+    with open_index(
+        settings, write=True, purpose="backup check", embedder=embedder, discard_vectors=rebuild_vectors
     ) as copy:
         if rebuild_vectors:
             rebuild_index(copy)
@@ -137,7 +138,9 @@ def restore_index(settings: Settings, embedder: Embedder, src: Path) -> IndexCou
         )
     copy_vectors = not settings.chroma_url and (source / "chroma").is_dir()
     # discard_vectors: the current Chroma files are never loaded (they may be what broke).
-    with Index(settings, embedder, write=True, purpose="restore", discard_vectors=True) as index:
+    with open_index(
+        settings, write=True, purpose="restore", embedder=embedder, discard_vectors=True
+    ) as index:
         index.manifest.restore_from(source / "manifest.sqlite")
         if copy_vectors:
             index.chroma.close()

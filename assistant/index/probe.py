@@ -115,13 +115,12 @@ def _counts_in_this_process(settings: Settings) -> ProbeResult:
 
 def _check(settings: Settings) -> ProbeResult:
     """Runs in the child: open, count, query once densely and once lexically."""
-    from assistant.embeddings import create_embedder
     from assistant.errors import AssistantError
-    from assistant.index import Index
     from assistant.index.manifest import text_hash
+    from assistant.index.opening import open_index
 
     try:
-        with Index(settings, create_embedder(settings), purpose="probe") as index:
+        with open_index(settings, purpose="probe") as index:
             chunks = index.manifest.count_chunks()
             vectors = index.chroma.count()
             counts = {"documents": len(index.manifest.documents()), "chunks": chunks, "vectors": vectors}

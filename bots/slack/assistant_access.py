@@ -5,8 +5,9 @@ The restriction is ``SearchFilters(doc_sets=...)`` with the conversation's allow
 vector query and the lexical (BM25) mask: only documents in at least one of these sets are
 retrieved. Public documents are simply those in the public set (``oeffentlich`` by default).
 
-One call at a time: the embedded index shares one SQLite connection and encoder between
-threads, and bolt runs listeners on a thread pool.
+bolt runs listeners on a thread pool; the assistant is opened for sharing between threads
+(:meth:`Assistant.open` with ``shared=True``, the same wrappers as the HTTP API), so
+questions from several conversations are answered concurrently.
 """
 
 from __future__ import annotations
@@ -32,19 +33,14 @@ class AssistantAccess:
 
     def __init__(self, provider: AssistantProvider) -> None:
         self._provider = provider
-        self._lock = threading.Lock()
 
     def ask(self, question: str, access: Access, history: Sequence[Turn] | None = None) -> Answer:
         """The answer within the conversation's sets; ``history`` makes follow-ups understood."""
-        with self._lock:
-            assistant = self._provider()
-            return assistant.ask(question, access.search_filters(), history=history)
+        return self._provider().ask(question, access.search_filters(), history=history)
 
     def draft(self, request: Any, access: Access) -> Any:
         """A ``Draft`` for a ``DraftRequest`` (see assistant/drafting)."""
-        with self._lock:
-            assistant = self._provider()
-            return assistant.draft(request, access.search_filters())
+        return self._provider().draft(request, access.search_filters())
 
 
 class SharedAssistant:
@@ -58,16 +54,13 @@ class SharedAssistant:
     def __call__(self) -> Assistant:
         with self._lock:
             if self._assistant is None:
-                from assistant.embeddings import create_embedder
-                from assistant.index import Index
                 from assistant.service import Assistant
 
-                index = Index(self.settings, create_embedder(self.settings), write=False, purpose="slack")
-                self._assistant = Assistant(index, self.settings)
+                self._assistant = Assistant.open(self.settings, shared=True, purpose="slack")
             return self._assistant
 
     def close(self) -> None:
         with self._lock:
             if self._assistant is not None:
-                self._assistant.index.close()
+                self._assistant.close()
                 self._assistant = None

@@ -1,6 +1,6 @@
 """``kommunal-assistant slack``: start the bot in Socket Mode, or in HTTP mode with ``--http``.
 
-Registered in ``assistant/cli.py`` like ``eval``; the core does not depend on the bots package.
+Registered in ``kommunal/cli/main.py`` like ``eval``; the core does not depend on the bots package.
 """
 
 from __future__ import annotations
@@ -24,12 +24,17 @@ def slack_command(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port für den HTTP-Modus.")] = 3000,
 ) -> None:
     """Den Slack-Bot starten (Socket Mode; mit --http als Events-API-Endpunkt)."""
-    from assistant.cli import _fail
+    from kommunal.cli.output import fail
 
     try:
         run(get_settings(), http=http, host=host, port=port)
     except AssistantError as exc:
-        raise _fail(exc, as_json=False) from exc
+        raise fail(exc, as_json=False) from exc
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``slack`` to the main command line."""
+    app.command("slack")(slack_command)
 
 
 def run(settings: Settings, *, http: bool, host: str = "127.0.0.1", port: int = 3000) -> None:

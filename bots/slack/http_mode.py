@@ -2,7 +2,7 @@
 
 ``POST /slack/events`` takes every kind of request Slack sends (events, button clicks, modal
 submissions, slash commands); bolt verifies ``X-Slack-Signature`` and the timestamp (older
-than 5 minutes → 401) before anything else happens. ``create_app`` in ``assistant/api``
+than 5 minutes → 401) before anything else happens. ``create_app`` in ``kommunal/api``
 includes this router when ``ASSISTANT_SLACK_SIGNING_SECRET`` is set; ``kommunal-assistant
 slack --http`` serves it alone.
 """

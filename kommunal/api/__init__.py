@@ -16,7 +16,7 @@ __all__ = ["create_app"]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """The API for ``settings`` (default: from the environment); see :mod:`assistant.api.app`."""
-    from assistant.api.app import create_app as _create_app
+    """The API for ``settings`` (default: from the environment); see :mod:`kommunal.api.app`."""
+    from kommunal.api.app import create_app as _create_app
 
     return _create_app(settings)

@@ -8,8 +8,8 @@ flagged with one of those sets; chunks of documents without any set carry only t
 
 from __future__ import annotations
 
-from assistant.api.keys import ApiKey
 from assistant.types import DocumentRecord, SearchFilters
+from kommunal.api.keys import ApiKey
 
 
 def scoped_filters(key: ApiKey, filters: SearchFilters | None = None) -> SearchFilters:

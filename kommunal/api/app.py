@@ -12,17 +12,17 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
 from assistant import __version__
-from assistant.api.docs_assets import install_docs
-from assistant.api.headers import SecurityHeadersMiddleware
-from assistant.api.limits import BodySizeLimitMiddleware
-from assistant.api.problems import install_handlers
-from assistant.api.routes import ask, documents, feedback, health, openai_compat
-from assistant.api.runtime import Runtime
 from assistant.config import Settings, get_settings
 from assistant.errors import AssistantError
+from kommunal.api.docs_assets import install_docs
+from kommunal.api.headers import SecurityHeadersMiddleware
+from kommunal.api.limits import BodySizeLimitMiddleware
+from kommunal.api.problems import install_handlers
+from kommunal.api.routes import ask, documents, feedback, health, openai_compat
+from kommunal.api.runtime import Runtime
 
-log = logging.getLogger("assistant.api")
-access_log = logging.getLogger("assistant.api.requests")
+log = logging.getLogger("kommunal.api")
+access_log = logging.getLogger("kommunal.api.requests")
 
 API_PREFIX = "/api/v1"
 DESCRIPTION = """Wissensassistent für die Digitale Agenda: Fragen mit Quellen beantworten, Passagen
@@ -97,7 +97,7 @@ async def _access_log(request: Request, call_next: Callable[[Request], Awaitable
 def _include_drafts(app: FastAPI) -> None:
     """The drafts routes, once the drafting package (issue 5) provides them."""
     try:
-        from assistant.api.routes import drafts
+        from kommunal.api.routes import drafts
     except ImportError as exc:
         log.info("drafts endpoint not available: %s", exc)
         return

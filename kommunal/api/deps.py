@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from assistant.api.keys import ApiKey, Role
-from assistant.api.problems import ApiProblem
-from assistant.api.ratelimit import retry_after_header
-from assistant.api.runtime import Runtime
+from kommunal.api.keys import ApiKey, Role
+from kommunal.api.problems import ApiProblem
+from kommunal.api.ratelimit import retry_after_header
+from kommunal.api.runtime import Runtime
 
 _api_key_header = APIKeyHeader(
     name="X-API-Key", auto_error=False, description="API-Schlüssel (kommunal-assistant keys create)."

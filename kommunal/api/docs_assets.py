@@ -9,7 +9,7 @@ internet reaches. The ``fastapi-offline`` package (MIT) ships the same bundles F
 
 Two references the bundles themselves hold stay unused: Swagger UI's online validator badge
 (``validatorUrl`` is switched off) and ReDoc's "API docs by Redocly" logo from cdn.redoc.ly,
-which the docs pages' Content-Security-Policy (``assistant/api/headers.py``) blocks; ReDoc
+which the docs pages' Content-Security-Policy (``kommunal/api/headers.py``) blocks; ReDoc
 hides the image when it fails to load.
 """
 

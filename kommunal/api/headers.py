@@ -21,7 +21,7 @@ NOSNIFF = {"X-Content-Type-Options": "nosniff"}
 NO_STORE_PREFIXES = ("/api/", "/v1/")
 DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc")
 
-# What the Swagger UI and ReDoc pages load (assistant/api/docs_assets.py serves their bundles,
+# What the Swagger UI and ReDoc pages load (kommunal/api/docs_assets.py serves their bundles,
 # styles and favicon from this server, so no other origin appears): scripts and styles from
 # 'self', FastAPI's inline bootstrap script by its hash, Swagger's data: icons, ReDoc's search
 # worker (a blob: URL), and the schema and "Try it out" requests to this server. Both UIs set

@@ -10,7 +10,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.api.problems import problem_response
+from kommunal.api.problems import problem_response
 
 
 class BodyTooLargeError(Exception):

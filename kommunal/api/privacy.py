@@ -12,7 +12,7 @@ import logging
 
 from assistant.config import Settings
 
-log = logging.getLogger("assistant.api.requests")
+log = logging.getLogger("kommunal.api.requests")
 
 
 def question_for_log(settings: Settings, question: str) -> str:

@@ -16,7 +16,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.api.concurrency import RequestTimeoutError
 from assistant.errors import (
     AssistantError,
     ConfigError,
@@ -27,6 +26,7 @@ from assistant.errors import (
     LLMUnavailableError,
     NotFoundError,
 )
+from kommunal.api.concurrency import RequestTimeoutError
 
 log = logging.getLogger(__name__)
 

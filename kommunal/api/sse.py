@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 from fastapi.responses import StreamingResponse
 
-from assistant.api.concurrency import iterate_in_thread
+from kommunal.api.concurrency import iterate_in_thread
 
 T = TypeVar("T")
 

@@ -1,6 +1,6 @@
 """CLI commands that keep an index healthy: ``verify``, ``rebuild``, ``backup``, ``restore``.
 
-Registered on the main app by :mod:`assistant.cli`; exit codes as there (0 ok, 1 the
+Registered on the main app by :mod:`kommunal.cli.main`; exit codes as there (0 ok, 1 the
 index does not match its manifest, 3 index locked or unreachable, 4 configuration).
 """
 
@@ -12,7 +12,11 @@ from typing import Annotated
 
 import typer
 
+from assistant.config import get_settings
 from assistant.errors import AssistantError
+from assistant.index import Index
+from assistant.index.opening import open_index
+from kommunal.cli.output import JsonOpt, emit_json, err, fail, out
 
 EXIT_MISMATCH = 1
 
@@ -25,9 +29,6 @@ def register(app: typer.Typer) -> None:
     app.command("restore")(restore)
 
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Eine JSON-Ausgabe für Maschinen.")]
-
-
 def verify(
     repair: Annotated[
         bool,
@@ -36,14 +37,13 @@ def verify(
     as_json: JsonOpt = False,
 ) -> None:
     """Index prüfen: Chroma, Stichwortindex und Manifest müssen übereinstimmen (sonst Code 1)."""
-    from assistant.cli import _emit_json, _fail, _open_index, get_settings
     from assistant.index.maintenance import repair_index, verify_index
 
     settings = get_settings()
     repaired = None
     try:
         # The write lock keeps writers out, so a running ingest is not reported as damage.
-        with _open_index(settings, write=True, purpose="verify") as index:
+        with open_index(settings, write=True, purpose="verify") as index:
             report = verify_index(index)
             if repair and not report.ok:
                 result = repair_index(index)
@@ -51,9 +51,9 @@ def verify(
                 repaired = {**asdict(result), "reingested": reingested}
                 report = verify_index(index)
     except AssistantError as exc:
-        raise _fail(exc, as_json) from exc
+        raise fail(exc, as_json) from exc
     if as_json:
-        _emit_json({**report.to_json_dict(), "repair": repaired})
+        emit_json({**report.to_json_dict(), "repair": repaired})
     else:
         _print_report(report, repaired)
     if not report.ok:
@@ -62,24 +62,19 @@ def verify(
 
 def rebuild(as_json: JsonOpt = False) -> None:
     """Chroma und Stichwortindex vollständig aus dem Manifest neu aufbauen (Vektoren aus dem Cache)."""
-    from assistant.cli import _emit_json, _fail, get_settings
-    from assistant.embeddings import create_embedder
-    from assistant.index import Index
     from assistant.index.maintenance import rebuild_index, verify_index
 
     settings = get_settings()
     try:
-        with Index(
-            settings, create_embedder(settings), write=True, purpose="rebuild", discard_vectors=True
-        ) as index:
+        with open_index(settings, write=True, purpose="rebuild", discard_vectors=True) as index:
             result = rebuild_index(index)
             reingested = _reingest(index, result.incomplete_documents)
             report = verify_index(index)
     except AssistantError as exc:
-        raise _fail(exc, as_json) from exc
+        raise fail(exc, as_json) from exc
     repaired = {**asdict(result), "reingested": reingested}
     if as_json:
-        _emit_json({**report.to_json_dict(), "rebuild": repaired})
+        emit_json({**report.to_json_dict(), "rebuild": repaired})
     else:
         _print_report(report, repaired)
     if not report.ok:
@@ -91,7 +86,6 @@ def backup(
     as_json: JsonOpt = False,
 ) -> None:
     """Den ganzen Index sichern (Schreiber warten) und die Kopie prüfen."""
-    from assistant.cli import _emit_json, _fail, err, get_settings, out
     from assistant.embeddings import create_embedder
     from assistant.index.backup import backup_index
 
@@ -99,9 +93,9 @@ def backup(
     try:
         report = backup_index(settings, create_embedder(settings), dest)
     except AssistantError as exc:
-        raise _fail(exc, as_json) from exc
+        raise fail(exc, as_json) from exc
     if as_json:
-        _emit_json(report.to_json_dict())
+        emit_json(report.to_json_dict())
         return
     out.print(
         f"Gesichert nach {report.path}: {report.counts.documents} Dokumente, {report.counts.chunks} "
@@ -116,7 +110,6 @@ def restore(
     as_json: JsonOpt = False,
 ) -> None:
     """Den Index aus einer Sicherung wiederherstellen und prüfen (ersetzt den aktuellen Index)."""
-    from assistant.cli import _emit_json, _fail, get_settings, out
     from assistant.embeddings import create_embedder
     from assistant.index.backup import restore_index
 
@@ -124,41 +117,24 @@ def restore(
     try:
         counts = restore_index(settings, create_embedder(settings), src)
     except AssistantError as exc:
-        raise _fail(exc, as_json) from exc
+        raise fail(exc, as_json) from exc
     if as_json:
-        _emit_json({"restored_from": str(src), "counts": asdict(counts)})
+        emit_json({"restored_from": str(src), "counts": asdict(counts)})
         return
     out.print(f"Wiederhergestellt aus {src}: {counts.documents} Dokumente, {counts.chunks} Abschnitte.")
 
 
-def _reingest(index, doc_ids: list[str]) -> list[dict[str, object]]:  # noqa: ANN001 - Index
+def _reingest(index: Index, doc_ids: list[str]) -> list[dict[str, object]]:
     """Read documents whose chunks the manifest lost again from their source files."""
-    from ingestion.pipeline import Ingestor, InputFile
+    from ingestion.library import DocumentLibrary
 
     if not doc_ids:
         return []
-    ingestor = Ingestor(index, index.settings)
-    results: list[dict[str, object]] = []
-    for doc_id in doc_ids:
-        record = index.manifest.document(doc_id)
-        if record is None:
-            continue
-        path = Path(record.path)
-        if not path.is_file():
-            results.append({"doc_id": doc_id, "status": "failed", "reason": f"Quelldatei fehlt: {path}"})
-            continue
-        root = path
-        for _ in Path(record.source).parts:
-            root = root.parent  # the folder the document was ingested from, so its doc_id stays
-        index.remove_document(doc_id)
-        result = ingestor.ingest_file(InputFile(root, path))
-        results.append({"doc_id": doc_id, "status": result.status, "reason": result.reason})
-    index.rebuild_lexical()
-    return results
+    report = DocumentLibrary(index, index.settings).reingest(doc_ids, force=True)
+    return [{"doc_id": f.doc_id, "status": f.status, "reason": f.reason} for f in report.files]
 
 
 def _print_report(report, repaired: dict[str, object] | None) -> None:  # noqa: ANN001 - VerifyReport
-    from assistant.cli import err, out
 
     counts = report.counts
     out.print(

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api import create_app
-from assistant.api.keys import KeyStore
+from kommunal.api import create_app
+from kommunal.api.keys import KeyStore
 from assistant.config import Settings
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.api.keys import KeyStore
-from assistant.cli import app
+from kommunal.api.keys import KeyStore
+from kommunal.cli.main import app
 from assistant.errors import ConfigError, NotFoundError
 
 

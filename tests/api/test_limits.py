@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api import create_app
+from kommunal.api import create_app
 from assistant.config import Settings
 from assistant.index.lock import IndexLock
 from tests.api.conftest import AppFactory, Keys, make_keys
@@ -145,7 +145,7 @@ def test_questions_are_logged_in_full_only_when_configured(
 ) -> None:
     client, keys = make_client(api_log_questions=log_questions)
     secret = "Wie erreiche ich Frau Erika Mustermann, Hauptstraße 5, wegen openDesk?"
-    with caplog.at_level(logging.INFO, logger="assistant.api"):
+    with caplog.at_level(logging.INFO, logger="kommunal.api"):
         assert (
             client.post("/api/v1/ask", json={"question": secret}, headers=Keys.header(keys.admin)).status_code
             == 200

@@ -16,8 +16,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api import create_app
-from assistant.api.docs_assets import ASSETS_URL
+from kommunal.api import create_app
+from kommunal.api.docs_assets import ASSETS_URL
 from assistant.config import Settings
 
 BASE = "http://testserver"

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from assistant.api import create_app
+from kommunal.api import create_app
 from assistant.config import Settings
 from tests.api.conftest import Keys
 

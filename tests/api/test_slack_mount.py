@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from assistant.api import create_app
+from kommunal.api import create_app
 from assistant.config import Settings
 
 

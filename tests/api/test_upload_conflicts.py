@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from assistant.api.keys import KeyStore
+from kommunal.api.keys import KeyStore
 from assistant.config import Settings
 from tests.api.conftest import AppFactory, Keys, upload
 

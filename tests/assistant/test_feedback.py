@@ -6,7 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from kommunal.cli.main import app
 from assistant.feedback import Feedback, FeedbackSource, FeedbackStore
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import EXIT_CONFIG, app
 from assistant.config import Settings, get_settings
 from assistant.errors import ConfigError
+from kommunal.cli.main import app
+from kommunal.cli.output import EXIT_CONFIG
 
 
 @pytest.fixture(autouse=True)
@@ -153,7 +154,7 @@ def test_cli_json_error_and_help_with_bad_settings(monkeypatch: pytest.MonkeyPat
 
 
 def test_api_refuses_to_start(monkeypatch: pytest.MonkeyPatch) -> None:
-    from assistant.api import create_app
+    from kommunal.api import create_app
 
     monkeypatch.setenv("ASSISTANT_SPARSE_WEIGHT", "-1")
     with pytest.raises(ConfigError, match=r"ASSISTANT_SPARSE_WEIGHT='-1': der Wert muss mindestens 0 sein"):

@@ -242,7 +242,7 @@ def test_unreachable_llm_falls_back_or_fails_clearly(corpus_settings: Settings) 
 
 
 def test_cli_json_and_files(corpus_settings: Settings, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from assistant.cli import app
+    from kommunal.cli.main import app
 
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(corpus_settings.data_dir))
     monkeypatch.setenv("ASSISTANT_INDEX_NAME", corpus_settings.index_name)
@@ -285,7 +285,7 @@ def test_cli_json_and_files(corpus_settings: Settings, tmp_path, monkeypatch: py
 
 
 def test_cli_request_can_force_the_type() -> None:
-    from assistant.drafting.cli_request import build_request
+    from kommunal.cli.draft_request import build_request
 
     forced = build_request(None, MEMO, None, None, None, None, None, doc_type="Entscheidungsvorlage")
     assert forced.type == "memo"
@@ -298,7 +298,7 @@ def test_cli_request_can_force_the_type() -> None:
 
 
 def test_cli_usage_errors_are_german() -> None:
-    from assistant.cli import app
+    from kommunal.cli.main import app
 
     result = CliRunner().invoke(app, ["draft"])
     assert result.exit_code == 2

@@ -15,7 +15,7 @@ from tests.fakes.chroma_server import free_port
 
 
 class ApiProcess:
-    """``uvicorn --factory assistant.api:create_app`` with the given ``ASSISTANT_*`` environment."""
+    """``uvicorn --factory kommunal.api:create_app`` with the given ``ASSISTANT_*`` environment."""
 
     def __init__(self, env: dict[str, str], log: Path, *, startup_timeout_s: float = 180.0) -> None:
         self.env = {**os.environ, **env}
@@ -26,7 +26,7 @@ class ApiProcess:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Self:
-        command = [sys.executable, "-m", "uvicorn", "--factory", "assistant.api:create_app"]
+        command = [sys.executable, "-m", "uvicorn", "--factory", "kommunal.api:create_app"]
         command += ["--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"]
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(command, env=self.env, stdout=out, stderr=subprocess.STDOUT)

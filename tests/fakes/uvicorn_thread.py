@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import uvicorn
 
-from assistant.api import create_app
+from kommunal.api import create_app
 from assistant.config import Settings
 from tests.fakes.openai_server import unused_port
 

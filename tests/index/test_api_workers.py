@@ -39,7 +39,7 @@ def env_for(settings: Settings) -> dict[str, str]:
 
 def start_worker(settings: Settings, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "--factory", "assistant.api:create_app"]
+    command = [sys.executable, "-m", "uvicorn", "--factory", "kommunal.api:create_app"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=env_for(settings), stdout=out, stderr=subprocess.STDOUT)

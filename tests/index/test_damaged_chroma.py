@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api import create_app
+from kommunal.api import create_app
 from assistant.config import Settings
 from assistant.errors import IndexUnavailableError
 from assistant.index.chroma_store import ChromaStore

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from kommunal.cli.main import app
 from assistant.config import Settings
 from assistant.embeddings.fake import HashingEmbedder
 from assistant.index import Index

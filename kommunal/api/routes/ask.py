@@ -8,17 +8,17 @@ from dataclasses import replace
 
 from fastapi import APIRouter, Request
 
-from assistant.api.access import scoped_filters
-from assistant.api.concurrency import run_blocking
-from assistant.api.deps import Reader, RuntimeDep
-from assistant.api.keys import ApiKey
-from assistant.api.models import AskRequest, HistoryTurn, SearchRequest, SearchResponse
-from assistant.api.privacy import log_question
-from assistant.api.problems import PROBLEM_RESPONSES, problem_event
-from assistant.api.runtime import Runtime
-from assistant.api.sse import EventStreamResponse, event_stream_response, sse, until_disconnect
 from assistant.conversation import Turn, turn_of
 from assistant.types import Answer, SearchFilters
+from kommunal.api.access import scoped_filters
+from kommunal.api.concurrency import run_blocking
+from kommunal.api.deps import Reader, RuntimeDep
+from kommunal.api.keys import ApiKey
+from kommunal.api.models import AskRequest, HistoryTurn, SearchRequest, SearchResponse
+from kommunal.api.privacy import log_question
+from kommunal.api.problems import PROBLEM_RESPONSES, problem_event
+from kommunal.api.runtime import Runtime
+from kommunal.api.sse import EventStreamResponse, event_stream_response, sse, until_disconnect
 
 router = APIRouter(tags=["Fragen und Suche"], responses=PROBLEM_RESPONSES)
 

@@ -2,34 +2,29 @@
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi import Path as PathParam
 from pydantic import Field
 
-from assistant.api.access import can_change, can_see
-from assistant.api.concurrency import run_blocking
-from assistant.api.deps import Admin, Editor, RuntimeDep
-from assistant.api.keys import ApiKey
-from assistant.api.models import RemovedDocument
-from assistant.api.problems import PROBLEM_RESPONSES, ApiProblem
-from assistant.api.runtime import Runtime
-from assistant.api.uploads import (
+from assistant.handlungsfelder import DOC_TYPES
+from assistant.types import MAX_FILTER_VALUES, DocumentRecord
+from ingestion.library import DocumentLibrary
+from ingestion.report import FileResult, IngestReport
+from ingestion.uploads import (
     SNIFF_BYTES,
-    UploadRejected,
     UploadStore,
     safe_filename,
     type_problem,
-    upload_doc_id,
 )
-from assistant.handlungsfelder import DOC_TYPES
-from assistant.types import MAX_FILTER_VALUES, DocumentRecord
-from ingestion.doc_ids import unique_doc_id
-from ingestion.pipeline import Ingestor, InputFile
-from ingestion.report import FileResult, IngestReport
+from kommunal.api.access import can_change, can_see
+from kommunal.api.concurrency import run_blocking
+from kommunal.api.deps import Admin, Editor, RuntimeDep
+from kommunal.api.keys import ApiKey
+from kommunal.api.models import RemovedDocument
+from kommunal.api.problems import PROBLEM_RESPONSES, ApiProblem
+from kommunal.api.runtime import Runtime
 
 router = APIRouter(tags=["Dokumente"], responses=PROBLEM_RESPONSES)
 
@@ -60,7 +55,7 @@ async def list_documents(key: Editor, runtime: RuntimeDep) -> list[DocumentRecor
 
     def work() -> list[DocumentRecord]:
         with runtime.reading() as assistant:
-            return [d for d in assistant.index.manifest.documents() if can_see(key, d)]
+            return [d for d in assistant.index.documents() if can_see(key, d)]
 
     return await run_blocking(work, runtime.settings.api_timeout_s)
 
@@ -88,7 +83,7 @@ async def upload_documents(
     """
     sets = _check_sets(key, doc_sets)
     rejected: list[FileResult] = []
-    accepted: list[tuple[str, UploadFile]] = []
+    accepted: list[tuple[str, UploadFile]] = []  # checked safe name, upload
     for upload in files:
         name = safe_filename(upload.filename)
         head = await upload.read(SNIFF_BYTES)
@@ -147,51 +142,10 @@ def _check_sets(key: ApiKey, doc_sets: list[str] | None) -> list[str] | None:
 def _ingest_uploads(
     runtime: Runtime, key: ApiKey, uploads: list[tuple[str, UploadFile]], metadata: dict[str, object]
 ) -> IngestReport:
-    started = time.perf_counter()
-    store = UploadStore(runtime.uploads_dir)
-    report = IngestReport()
+    files = [(name, upload.file) for name, upload in uploads]
     with runtime.writing() as assistant:
-        manifest = assistant.index.manifest
-        ingestor = Ingestor(assistant.index, runtime.settings)
-        for name, upload in uploads:
-            # Decided under the write lock, so no other upload can take the name in between.
-            target = (store.directory / name).resolve()
-            existing = manifest.document_by_path(str(target))
-            if existing is not None and not can_change(key, existing):
-                report.files.append(_conflict(name))
-                continue
-            doc_id = (
-                existing.doc_id
-                if existing
-                else unique_doc_id(manifest, upload_doc_id(name), path=target, name=name)
-            )
-            try:
-                with store.placed(name, upload.file, {"id": doc_id, **metadata}) as path:
-                    result = ingestor.ingest_file(InputFile(store.directory, path))
-                    if result.status == "failed":
-                        raise UploadRejected
-            except UploadRejected:
-                pass
-            report.files.append(result)
-            report.embeddings_computed += result.embeddings_computed
-            if result.status == "ok":
-                report.chunks_written += result.chunks
-        assistant.index.lexical()
-    report.seconds = round(time.perf_counter() - started, 3)
-    return report
-
-
-def _conflict(name: str) -> FileResult:
-    return FileResult(
-        path=name,
-        status="failed",
-        reason=(
-            f"Eine Datei namens „{name}“ ist bereits hochgeladen und gehört (auch) zu einer "
-            "Dokumentmenge, die dieser Schlüssel nicht ändern darf; sie bleibt unverändert. "
-            "Bitte die Datei unter einem anderen Namen hochladen."
-        ),
-        error_code="conflict",
-    )
+        library = DocumentLibrary(assistant.index, runtime.settings, UploadStore(runtime.uploads_dir))
+        return library.upload(files, metadata, may_replace=lambda record: can_change(key, record))
 
 
 @router.delete("/documents/{doc_id:path}", response_model=RemovedDocument, summary="Ein Dokument entfernen")
@@ -204,8 +158,7 @@ async def delete_document(
 
     def work() -> RemovedDocument:
         with runtime.writing() as assistant:
-            index = assistant.index
-            record = index.manifest.document(doc_id)
+            record = assistant.index.document(doc_id)
             if record is None or not can_see(key, record):
                 raise ApiProblem(404, "not_found", f"Kein Dokument mit der doc_id „{doc_id}“.")
             if not can_change(key, record):
@@ -215,9 +168,8 @@ async def delete_document(
                     f"Das Dokument „{doc_id}“ gehört auch zu Dokumentmengen, die der Schlüssel "
                     f"„{key.name}“ nicht ändern darf.",
                 )
-            removed = index.remove_document(doc_id)
-            UploadStore(runtime.uploads_dir).remove(record.path)
-            index.lexical()
+            library = DocumentLibrary(assistant.index, runtime.settings, UploadStore(runtime.uploads_dir))
+            removed = library.remove(doc_id)
         return RemovedDocument(doc_id=doc_id, removed_chunks=removed)
 
     return await run_blocking(work, WRITE_TIMEOUT_S)
@@ -234,38 +186,5 @@ async def reindex(key: Admin, runtime: RuntimeDep) -> IngestResponse:
 
 
 def _reindex(runtime: Runtime) -> IngestReport:
-    started = time.perf_counter()
-    report = IngestReport()
     with runtime.writing() as assistant:
-        index = assistant.index
-        report.reconciled = {k: v for k, v in vars(index.reconcile()).items() if v}
-        ingestor = Ingestor(index, runtime.settings)
-        for record in index.manifest.documents():
-            path = Path(record.path)
-            if not path.is_file():
-                report.files.append(
-                    FileResult(
-                        path=record.source,
-                        status="failed",
-                        doc_id=record.doc_id,
-                        reason="Die Datei ist nicht mehr vorhanden; das Dokument bleibt im Index.",
-                        error_code="missing_file",
-                    )
-                )
-                continue
-            result = ingestor.ingest_file(InputFile(_root_of(record, path), path))
-            report.files.append(result)
-            report.embeddings_computed += result.embeddings_computed
-            if result.status == "ok":
-                report.chunks_written += result.chunks
-        index.lexical()
-    report.seconds = round(time.perf_counter() - started, 3)
-    return report
-
-
-def _root_of(record: DocumentRecord, path: Path) -> Path:
-    """The ingest root that gives ``path`` its recorded source name (and so its doc_id)."""
-    text = path.as_posix()
-    if record.source and text.endswith("/" + record.source):
-        return Path(text[: -len(record.source) - 1])
-    return path.parent
+        return DocumentLibrary(assistant.index, runtime.settings, UploadStore(runtime.uploads_dir)).reindex()

@@ -12,14 +12,14 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError
 
-from assistant.api.access import scoped_filters
-from assistant.api.concurrency import run_blocking
-from assistant.api.deps import Reader, RuntimeDep
-from assistant.api.keys import ApiKey
-from assistant.api.privacy import log_question
-from assistant.api.problems import PROBLEM_RESPONSES, ApiProblem
-from assistant.api.runtime import Runtime
 from assistant.drafting import Draft, DraftRequest, parse_request, render_docx
+from kommunal.api.access import scoped_filters
+from kommunal.api.concurrency import run_blocking
+from kommunal.api.deps import Reader, RuntimeDep
+from kommunal.api.keys import ApiKey
+from kommunal.api.privacy import log_question
+from kommunal.api.problems import PROBLEM_RESPONSES, ApiProblem
+from kommunal.api.runtime import Runtime
 
 router = APIRouter(tags=["Entwürfe"], responses=PROBLEM_RESPONSES)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from assistant.api.concurrency import run_blocking
-from assistant.api.deps import Reader, RuntimeDep
-from assistant.api.models import FeedbackReceipt, FeedbackRequest
-from assistant.api.problems import PROBLEM_RESPONSES, ApiProblem
 from assistant.feedback import Feedback, FeedbackSource
+from kommunal.api.concurrency import run_blocking
+from kommunal.api.deps import Reader, RuntimeDep
+from kommunal.api.models import FeedbackReceipt, FeedbackRequest
+from kommunal.api.problems import PROBLEM_RESPONSES, ApiProblem
 
 router = APIRouter(tags=["Rückmeldungen"], responses=PROBLEM_RESPONSES)
 

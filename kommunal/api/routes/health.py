@@ -7,13 +7,13 @@ import logging
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from assistant.api.concurrency import run_blocking
-from assistant.api.deps import RuntimeDep
-from assistant.api.models import Health, Readiness
-from assistant.api.problems import PROBLEM_RESPONSES, problem_response
-from assistant.api.runtime import Runtime
 from assistant.errors import AssistantError
 from assistant.index.probe import probe_index
+from kommunal.api.concurrency import run_blocking
+from kommunal.api.deps import RuntimeDep
+from kommunal.api.models import Health, Readiness
+from kommunal.api.problems import PROBLEM_RESPONSES, problem_response
+from kommunal.api.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

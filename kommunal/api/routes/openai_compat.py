@@ -31,22 +31,22 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from assistant.api.access import scoped_filters
-from assistant.api.concurrency import run_blocking
-from assistant.api.deps import Reader, RuntimeDep
-from assistant.api.privacy import log_question
-from assistant.api.problems import (
+from assistant.conversation import Turn
+from assistant.text.sentences import split_sentences
+from assistant.types import Answer
+from kommunal.api.access import scoped_filters
+from kommunal.api.concurrency import run_blocking
+from kommunal.api.deps import Reader, RuntimeDep
+from kommunal.api.privacy import log_question
+from kommunal.api.problems import (
     OPENAI_ERROR_RESPONSES,
     ApiProblem,
     OpenAIErrorDetail,
     problem_event,
 )
-from assistant.api.routes.ask import remember, stream_answer
-from assistant.api.runtime import Runtime
-from assistant.api.sse import EventStreamResponse, event_stream_response, sse
-from assistant.conversation import Turn
-from assistant.text.sentences import split_sentences
-from assistant.types import Answer
+from kommunal.api.routes.ask import remember, stream_answer
+from kommunal.api.runtime import Runtime
+from kommunal.api.sse import EventStreamResponse, event_stream_response, sse
 
 router = APIRouter(tags=["OpenAI-kompatibel"], responses=OPENAI_ERROR_RESPONSES)
 
