@@ -92,6 +92,11 @@ class Database(ABC):
     def schema_types(self) -> dict[str, str]:
         """Values for ``{blob}``, ``{seq}`` and ``{seq_column}`` in SQL text."""
 
+    @property
+    @abstractmethod
+    def integrity_errors(self) -> tuple[type[Exception], ...]:
+        """What a violated UNIQUE or PRIMARY KEY constraint raises in this dialect."""
+
     def _usable(self, connection: Any) -> bool:
         """False for a connection the server closed (it is replaced on next use)."""
         return True

@@ -56,6 +56,10 @@ class PostgresDatabase(Database):
             connection.execute(f"SET search_path TO {quote_identifier(self.schema)}, public")
         return connection
 
+    @property
+    def integrity_errors(self) -> tuple[type[Exception], ...]:
+        return (self._psycopg.IntegrityError,)
+
     def _usable(self, connection: Any) -> bool:
         return not (connection.closed or connection.broken)
 

@@ -53,6 +53,10 @@ class SqliteDatabase(Database):
             connection.execute("BEGIN")
             connection.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # the snapshot starts here
 
+    @property
+    def integrity_errors(self) -> tuple[type[Exception], ...]:
+        return (sqlite3.IntegrityError,)
+
     def _translate(self, sql: str) -> str:
         return sql
 

@@ -13,15 +13,15 @@ import hashlib
 import hmac
 import json
 import secrets
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.config import Settings
 from assistant.errors import ConfigError, NotFoundError
-from assistant.sqlite_file import SqliteFile
+from assistant.storage import Database, as_database, open_database
 from assistant.types import MAX_FILTER_VALUES
 
 Role = Literal["reader", "editor", "admin"]
@@ -67,11 +67,18 @@ def _digest(secret: str) -> str:
 
 
 class KeyStore:
-    """Hashed API keys in one SQLite file (shared by every worker using the same data directory)."""
+    """Hashed API keys in the shared-state database: a SQLite file (every worker using the same data
+    directory) or PostgreSQL (replicas on several hosts: a key revoked on one is refused on all)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._db = SqliteFile(path, _SCHEMA)
+    def __init__(self, where: Path | Database) -> None:
+        """Open the store in a SQLite file at ``where`` or in an open database."""
+        self._db = as_database(where)
+        self._db.script(_SCHEMA)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> KeyStore:
+        """PostgreSQL when configured, else the SQLite file ``settings.api_keys_path``."""
+        return cls(open_database(settings, settings.api_keys_path, purpose="api keys"))
 
     def create(self, name: str, role: Role, doc_sets: list[str] | None = None) -> tuple[ApiKey, str]:
         """A new key; returns its record and the token (shown once, never stored)."""
@@ -93,21 +100,21 @@ class KeyStore:
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         try:
-            with self._db.connect() as db:
+            with self._db.transaction() as db:
                 db.execute(
                     "INSERT INTO api_keys(key_id, name, role, doc_sets, secret_sha256, created_at)"
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     (key_id, name, role, json.dumps(record.doc_sets), _digest(secret), record.created_at),
                 )
-        except sqlite3.IntegrityError as exc:
+        except self._db.integrity_errors as exc:
             raise ConfigError(f"Ein Schlüssel mit dem Namen {name!r} existiert bereits.") from exc
         return record, f"{_PREFIX}{key_id}_{secret}"
 
     def verify(self, token: str) -> ApiKey | None:
         """The active key for ``token``, or None (unknown, malformed or revoked)."""
         key_id, secret = _split(token)
-        with self._db.connect() as db:
-            row = db.execute("SELECT * FROM api_keys WHERE key_id = ?", (key_id,)).fetchone()
+        rows = self._db.execute("SELECT * FROM api_keys WHERE key_id = ?", (key_id,)).dicts()
+        row = rows[0] if rows else None
         stored = row["secret_sha256"] if row is not None else _DUMMY_DIGEST
         matches = hmac.compare_digest(stored, _digest(secret))
         if row is None or not matches or row["revoked_at"]:
@@ -115,24 +122,24 @@ class KeyStore:
         return _record(row)
 
     def list(self) -> list[ApiKey]:
-        with self._db.connect() as db:
-            rows = db.execute("SELECT * FROM api_keys ORDER BY created_at, name").fetchall()
+        rows = self._db.execute("SELECT * FROM api_keys ORDER BY created_at, name").dicts()
         return [_record(row) for row in rows]
 
     def revoke(self, name_or_id: str) -> ApiKey:
         """Revoke a key by name or key_id; it stops working at the next request."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._db.connect() as db:
-            row = db.execute(
+        with self._db.transaction() as db:
+            found = db.execute(
                 "SELECT * FROM api_keys WHERE name = ? OR key_id = ?", (name_or_id, name_or_id)
-            ).fetchone()
+            ).dicts()
+            row = found[0] if found else None
             if row is None:
                 raise NotFoundError(f"Kein API-Schlüssel mit Name oder ID {name_or_id!r}.")
             db.execute(
                 "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE key_id = ?",
                 (now, row["key_id"]),
             )
-            row = db.execute("SELECT * FROM api_keys WHERE key_id = ?", (row["key_id"],)).fetchone()
+            row = db.execute("SELECT * FROM api_keys WHERE key_id = ?", (row["key_id"],)).dicts()[0]
         return _record(row)
 
 
@@ -145,7 +152,7 @@ def _split(token: str) -> tuple[str, str]:
     return "", token
 
 
-def _record(row: sqlite3.Row) -> ApiKey:
+def _record(row: dict[str, Any]) -> ApiKey:
     return ApiKey(
         key_id=row["key_id"],
         name=row["name"],

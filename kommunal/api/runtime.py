@@ -34,7 +34,7 @@ class Runtime:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.keys = KeyStore(settings.api_keys_path)
+        self.keys = KeyStore.for_settings(settings)
         self.limiter = RateLimiter(settings.api_rate_limit_per_minute, settings.api_rate_limit_burst)
         self.feedback = FeedbackStore.for_settings(settings)
         self.rw = ReadWriteLock()

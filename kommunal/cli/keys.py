@@ -32,7 +32,7 @@ def keys_create(
     from kommunal.api.keys import KeyStore
 
     try:
-        record, token = KeyStore(get_settings().api_keys_path).create(name, role, doc_set)  # type: ignore[arg-type]
+        record, token = KeyStore.for_settings(get_settings()).create(name, role, doc_set)  # type: ignore[arg-type]
     except AssistantError as exc:
         raise fail(exc, as_json) from exc
     if as_json:
@@ -49,7 +49,7 @@ def keys_list(as_json: JsonOpt = False) -> None:
 
     from kommunal.api.keys import KeyStore
 
-    keys = KeyStore(get_settings().api_keys_path).list()
+    keys = KeyStore.for_settings(get_settings()).list()
     if as_json:
         emit_json([k.model_dump() for k in keys])
         return
@@ -70,7 +70,7 @@ def keys_revoke(
     from kommunal.api.keys import KeyStore
 
     try:
-        record = KeyStore(get_settings().api_keys_path).revoke(name)
+        record = KeyStore.for_settings(get_settings()).revoke(name)
     except AssistantError as exc:
         raise fail(exc, as_json) from exc
     if as_json:
