@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEMO_DATA := data/demo
 QUESTION ?= Wie beteiligen wir die Bürgerinnen und Bürger an der Digitalstrategie?
 
-.PHONY: demo test install lint eval eval-smoke clean e2e-llm bench
+.PHONY: demo test install lint typecheck eval eval-smoke clean e2e-llm bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,8 +49,14 @@ e2e-llm: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench.query_latency
 
+# Lint and format check over all code, and the type checker on the core (config in pyproject).
+LINT_PATHS := assistant ingestion bots evals kommunal tests bench tools
 lint: $(STAMP)
-	$(PY) -m ruff check assistant ingestion bots evals tests bench
+	$(PY) -m ruff check $(LINT_PATHS)
+	$(PY) -m ruff format --check $(LINT_PATHS)
+
+typecheck: $(STAMP)
+	$(PY) -m mypy
 
 clean:
 	rm -rf $(VENV) data
