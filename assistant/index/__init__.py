@@ -25,6 +25,7 @@ from assistant.embeddings import Embedder
 from assistant.embeddings.sparse import SparseEncoder, SparseVector, sparse_encoder
 from assistant.index.chroma_store import ChromaStore
 from assistant.index.lexical import LexicalIndex
+from assistant.index.lexical_model import LexicalReadModel
 from assistant.index.lock import DatabaseLock, IndexLock, open_index_lock
 from assistant.index.manifest import Manifest, text_hash
 from assistant.index.unit_vectors import UnitVectors
@@ -77,7 +78,7 @@ class Index:
         except BaseException:
             self.close()
             raise
-        self._lexical: LexicalIndex | None = None
+        self._lexical = LexicalReadModel(self.manifest, self.lexical_dir, persist=self._lock is not None)
         self.embeddings_computed = 0
         self.sparse_computed = 0
         # Latent terms (assistant/embeddings/sparse.py): computed at ingest when the backend
@@ -205,27 +206,11 @@ class Index:
 
     def lexical(self) -> LexicalIndex:
         """The lexical index for the current manifest generation (loaded or rebuilt)."""
-        generation = self.manifest.generation
-        if self._lexical is not None and self._lexical.generation == generation:
-            return self._lexical
-        loaded = LexicalIndex.load(self.lexical_dir)
-        if loaded is None or loaded.generation != generation:
-            loaded = LexicalIndex()
-            loaded.build(self.manifest.all_chunks(), generation)
-            if self._lock is not None:
-                loaded.save(self.lexical_dir)
-        self._lexical = loaded
-        return loaded
+        return self._lexical.current()
 
     def rebuild_lexical(self) -> LexicalIndex:
         """Build the lexical index from the manifest now and persist it (when writing)."""
-        fresh = LexicalIndex()
-        with self.manifest.snapshot():
-            fresh.build(self.manifest.all_chunks(), self.manifest.generation)
-        if self._lock is not None:
-            fresh.save(self.lexical_dir)
-        self._lexical = fresh
-        return fresh
+        return self._lexical.rebuild()
 
     def analyze(self, text: str) -> list[str]:
         """Lexical tokens of ``text`` as the current index makes them (for evidence checks)."""

@@ -78,8 +78,15 @@ class Manifest(EmbeddingCache):
 
     @property
     def generation(self) -> int:
-        """Increases with every committed change to the visible chunks (one indexed read)."""
-        return int(self.get_meta("generation", "0") or 0)
+        """Increases with every committed change to the visible chunks (one indexed read, once
+        per snapshot)."""
+        memo = self.db.snapshot_memo()
+        if memo is not None and "generation" in memo:
+            return memo["generation"]
+        value = int(self.get_meta("generation", "0") or 0)
+        if memo is not None:
+            memo["generation"] = value
+        return value
 
     # --- documents ------------------------------------------------------------
     def document(self, doc_id: str) -> DocumentRecord | None:

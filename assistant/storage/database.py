@@ -151,6 +151,11 @@ class Database(ABC):
         snapshot = getattr(self._local, "in_snapshot", None)
         return self._run(snapshot or self._connection(), sql, params)
 
+    def snapshot_memo(self) -> dict[str, Any] | None:
+        """A dict that lives as long as this thread's open snapshot (None outside one): values
+        read inside a snapshot cannot change before it ends."""
+        return getattr(self._local, "memo", None) if getattr(self._local, "in_snapshot", None) else None
+
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """One atomic write: everything inside commits together or not at all."""
@@ -173,10 +178,12 @@ class Database(ABC):
         connection = self._connection("snapshot")
         self._begin(connection, write=False)
         self._local.in_snapshot = connection
+        self._local.memo = {}
         try:
             yield
         finally:
             self._local.in_snapshot = None
+            self._local.memo = None
             _finish(connection, "COMMIT")
 
     def close(self) -> None:
