@@ -67,30 +67,45 @@ _SETTINGS_AFTER_FOOTNOTE_PR = (
 class DocxFootnotes:
     """The footnotes of one document; :meth:`add` puts a footnote at the end of a paragraph.
 
-    Made for a new document (python-docx's default template has no footnotes part); a
-    document that already has one is refused rather than merged.
+    A document without a footnotes part (python-docx's default template) gets a new one. A
+    template's own part is kept for its separators, without the template's footnotes (their
+    references went with its body text); its footnote styles are used where it defines them.
     """
 
     def __init__(self, document: Document) -> None:
         part = document.part
-        if any(rel.reltype == RELATIONSHIP_TYPE.FOOTNOTES for rel in part.rels.values()):
-            raise ValueError("The document already has footnotes; DocxFootnotes only writes new ones.")
+        existing = [
+            rel
+            for rel in part.rels.values()
+            if rel.reltype == RELATIONSHIP_TYPE.FOOTNOTES and not rel.is_external
+        ]
         self._footnotes: BaseOxmlElement = parse_xml(_SEPARATORS)
+        for rel in existing:
+            kept = _separators_of(rel.target_part.blob)
+            self._footnotes = kept if kept is not None else self._footnotes
+            del part.rels[rel.rId]  # replaced by the part below, under the same name
         footnotes_part = XmlPart(
             PackURI(FOOTNOTES_PARTNAME), CONTENT_TYPE.WML_FOOTNOTES, self._footnotes, part.package
         )
         part.relate_to(footnotes_part, RELATIONSHIP_TYPE.FOOTNOTES)
-        self._add_styles(document)
+        self._text_style, self._reference_style = self._add_styles(document)
         self._declare_separators(document)
-        self._next_id = 1
+        # Separators are -1 and 0 in Word's files, 0 and 1 in some older ones.
+        self._next_id = 1 + max((int(f.get(qn("w:id"), "0")) for f in self._footnotes), default=0)
 
     @staticmethod
-    def _add_styles(document: Document) -> None:
+    def _add_styles(document: Document) -> tuple[str, str]:
+        """The ids of the footnote text and reference styles, added where the document lacks them
+        (a German Word template names them "footnote text" but gives them other ids)."""
         styles = document.styles.element
+        ids = []
         for xml in _STYLES:
             style = parse_xml(xml)
-            if styles.get_by_id(style.get(qn("w:styleId"))) is None:
+            own = styles.get_by_name(style.name_val)
+            if own is None and styles.get_by_id(style.styleId) is None:
                 styles.append(style)
+            ids.append(own.styleId if own is not None else style.styleId)
+        return ids[0], ids[1]
 
     @staticmethod
     def _declare_separators(document: Document) -> None:
@@ -111,7 +126,7 @@ class DocxFootnotes:
         footnote_id = self._next_id
         self._next_id += 1
 
-        reference = _styled_run(REFERENCE_STYLE_ID)
+        reference = _styled_run(self._reference_style)
         ref = OxmlElement("w:footnoteReference")
         ref.set(qn("w:id"), str(footnote_id))
         reference.append(ref)
@@ -122,10 +137,10 @@ class DocxFootnotes:
         p = OxmlElement("w:p")
         p_pr = OxmlElement("w:pPr")
         p_style = OxmlElement("w:pStyle")
-        p_style.set(qn("w:val"), TEXT_STYLE_ID)
+        p_style.set(qn("w:val"), self._text_style)
         p_pr.append(p_style)
         p.append(p_pr)
-        own_mark = _styled_run(REFERENCE_STYLE_ID)
+        own_mark = _styled_run(self._reference_style)
         own_mark.append(OxmlElement("w:footnoteRef"))
         p.append(own_mark)
         body = OxmlElement("w:r")
@@ -137,9 +152,19 @@ class DocxFootnotes:
 
     def add_separator(self, paragraph: Paragraph) -> None:
         """A superscript comma between two footnote references that follow each other ("²,³")."""
-        run = _styled_run(REFERENCE_STYLE_ID)
+        run = _styled_run(self._reference_style)
         run.append(_text(","))
         paragraph._p.append(run)
+
+
+def _separators_of(blob: bytes) -> BaseOxmlElement | None:
+    """A template's footnotes part with only its separator footnotes (ids -1 and 0 by Word's
+    convention, marked by ``w:type``); None when it has no separators to keep."""
+    footnotes = parse_xml(blob)
+    for footnote in footnotes.findall(qn("w:footnote")):
+        if footnote.get(qn("w:type")) in (None, "normal"):
+            footnotes.remove(footnote)
+    return footnotes if len(footnotes) else None
 
 
 def _styled_run(style_id: str) -> BaseOxmlElement:

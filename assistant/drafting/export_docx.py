@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.drafting.export_content import (
@@ -29,8 +30,9 @@ if TYPE_CHECKING:
     from assistant.drafting.models import Draft
 
 
-def render_docx(draft: Draft, *, created: datetime | None = None) -> bytes:
-    """The draft as DOCX bytes.
+def render_docx(draft: Draft, *, created: datetime | None = None, template: Path | None = None) -> bytes:
+    """The draft as DOCX bytes, in the styles of ``template`` (``ASSISTANT_DOCX_TEMPLATE``, a
+    .dotx or .docx whose own text is left out) or of python-docx's default template.
 
     "Title" for the draft's title, "Heading 1" per part and for "Quellen"; every [n] in the text
     becomes a Word footnote, numbered by Word (one per citation, as Word does), whose text is
@@ -38,12 +40,11 @@ def render_docx(draft: Draft, *, created: datetime | None = None) -> bytes:
     table refers to; the table follows it. ``created`` (default: now) goes into the document
     properties.
     """
-    from docx import Document as new_document
-
     from assistant.drafting.docx_footnotes import DocxFootnotes
+    from assistant.drafting.docx_template import new_document
     from assistant.drafting.drafter import label_for
 
-    document = new_document()
+    document = new_document(template)
     _set_properties(document, draft, created or datetime.now(UTC))
     footnotes = DocxFootnotes(document)
     sources = {s.n: s for s in draft.sources}

@@ -42,6 +42,12 @@ class AssistantAccess:
         """A ``Draft`` for a ``DraftRequest`` (see assistant/drafting)."""
         return self._provider().draft(request, access.search_filters())
 
+    def docx(self, draft: Any) -> bytes:
+        """A ``Draft`` as DOCX, in the deployment's Word template (``ASSISTANT_DOCX_TEMPLATE``)."""
+        from assistant.drafting import render_docx
+
+        return render_docx(draft, template=self._provider().settings.docx_template)
+
 
 class SharedAssistant:
     """An :data:`AssistantProvider` that opens the index on first use and keeps it open."""

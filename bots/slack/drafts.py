@@ -61,7 +61,7 @@ class DraftHandlers:
         placeholder = Placeholder(client, channel, thread_ts, messages.DRAFTING)
         try:
             draft = self.responder.assistant.draft(request, access)
-            _upload(client, channel, thread_ts, draft)
+            _upload(client, channel, thread_ts, draft, self.responder.assistant.docx(draft))
             for message in draft_messages(draft):
                 post(client, channel, thread_ts, message)
             self.responder.remember(draft_as_answer(text, draft), text, channel, thread_ts)
@@ -102,15 +102,13 @@ def draft_as_answer(request_text: str, draft: Draft) -> Answer:
     )
 
 
-def _upload(client: WebClient, channel: str, thread_ts: str, draft: Draft) -> None:
+def _upload(client: WebClient, channel: str, thread_ts: str, draft: Draft, docx: bytes) -> None:
     """The draft as Markdown (readable in Slack) and DOCX (to edit in Word/LibreOffice) in the thread."""
-    from assistant.drafting import render_docx
-
     folded = draft.title.lower().translate(_UMLAUTS)
     name = "entwurf-" + (re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:60] or "abschnitt")
     uploads: list[dict[str, Any]] = [
         {"filename": f"{name}.md", "content": draft.markdown, "title": f"{draft.title} (Markdown)"},
-        {"filename": f"{name}.docx", "content": render_docx(draft), "title": f"{draft.title} (DOCX)"},
+        {"filename": f"{name}.docx", "content": docx, "title": f"{draft.title} (DOCX)"},
     ]
     client.files_upload_v2(file_uploads=uploads, channel=channel, thread_ts=thread_ts)
 

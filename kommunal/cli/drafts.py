@@ -69,10 +69,13 @@ def draft(
             result = assistant.draft(request, filters)
     except AssistantError as exc:
         raise fail(exc, as_json) from exc
+    from functools import partial
+
     from assistant.drafting import render_docx, render_odt
 
     files: dict[str, str] = {}
-    for path, content in ((docx, render_docx), (odt, render_odt)):
+    docx_in_template = partial(render_docx, template=settings.docx_template)
+    for path, content in ((docx, docx_in_template), (odt, render_odt)):
         if path is not None:
             path.write_bytes(content(result))
             files[path.suffix.lstrip(".") or "datei"] = str(path)

@@ -95,7 +95,7 @@ async def draft_docx(
             f"Kein Entwurf „{draft_id}“ (mehr) vorhanden. Entwürfe werden nur kurz vorgehalten; "
             "alternativ POST /api/v1/drafts?format=docx verwenden.",
         )
-    return _docx(stored)
+    return _docx(stored, runtime)
 
 
 async def _draft(runtime: Runtime, key: ApiKey, request: DraftRequest, format: str) -> Draft | Response:  # noqa: A002
@@ -108,7 +108,7 @@ async def _draft(runtime: Runtime, key: ApiKey, request: DraftRequest, format: s
 
     result = await run_blocking(work, runtime.settings.api_timeout_s)
     runtime.drafts.put(result.draft_id, key.key_id, result)
-    return _docx(result) if format == "docx" else result
+    return _docx(result, runtime) if format == "docx" else result
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -133,9 +133,9 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _docx(result: Draft) -> Response:
+def _docx(result: Draft, runtime: Runtime) -> Response:
     return Response(
-        render_docx(result),
+        render_docx(result, template=runtime.settings.docx_template),
         media_type=DOCX_MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="entwurf-{result.draft_id}.docx"'},
     )
