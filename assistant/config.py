@@ -245,6 +245,8 @@ class Settings(BaseSettings):
     def _index_name_is_safe(cls, value: str) -> str:
         if not value.replace("-", "").replace("_", "").isalnum():
             raise ValueError("der Name darf nur Buchstaben, Ziffern, '-' und '_' enthalten")
+        return value
+
     @field_validator("docx_template")
     @classmethod
     def _docx_template_is_a_word_file(cls, value: Path | None) -> Path | None:
@@ -255,8 +257,6 @@ class Settings(BaseSettings):
             raise ValueError("erwartet den Pfad einer Word-Vorlage (.dotx oder .docx)")
         if not value.is_file():
             raise ValueError(f"die Datei {value} gibt es nicht")
-        return value
-
         return value
 
     @property
