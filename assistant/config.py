@@ -205,6 +205,11 @@ class Settings(BaseSettings):
     api_timeout_s: float = Field(
         default=90.0, gt=0, description="Upper bound for one request's work (index, model) before 504."
     )
+    frontend_users_file: Path | None = Field(
+        default=None,
+        description="YAML file mapping the users a chat front end forwards (Open WebUI) to document "
+        "sets, for keys made with keys create --frontend; see docs/api.md. Unset: such keys see nothing.",
+    )
 
     # Slack bot (bots/slack, docs/slack.md)
     slack_bot_token: SecretStr | None = Field(default=None, description="Bot token (xoxb-…).")

@@ -15,6 +15,7 @@ from assistant import __version__
 from assistant.config import Settings, get_settings
 from assistant.errors import AssistantError
 from kommunal.api.docs_assets import install_docs
+from kommunal.api.frontend_users import MappingFile
 from kommunal.api.headers import SecurityHeadersMiddleware
 from kommunal.api.limits import BodySizeLimitMiddleware
 from kommunal.api.problems import install_handlers
@@ -38,6 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The API for ``settings`` (default: from the environment). Opens the index on first use."""
     settings = settings or get_settings()
     runtime = Runtime(settings)
+    frontend_users = MappingFile(settings.frontend_users_file)
+    frontend_users.current()  # a broken mapping file stops the start with its German message
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -60,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_docs(app)
     app.state.runtime = runtime
+    app.state.frontend_users = frontend_users
     install_handlers(app)
     app.middleware("http")(_access_log)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=int(settings.api_max_body_mb * 1024 * 1024))

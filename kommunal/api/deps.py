@@ -1,17 +1,25 @@
-"""Dependencies of the routes: the runtime, the caller's API key (role checked, rate limited)."""
+"""Dependencies of the routes: the runtime, the caller's API key (role checked, rate limited).
+
+For a front-end key the key a route sees is already narrowed to the forwarded user's document
+sets (:mod:`kommunal.api.frontend_users`), so every route's scoping applies to the user."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from assistant.errors import ConfigError
+from kommunal.api.frontend_users import MappingFile, narrowed
 from kommunal.api.keys import ApiKey, Role
 from kommunal.api.problems import ApiProblem
 from kommunal.api.ratelimit import retry_after_header
 from kommunal.api.runtime import Runtime
+
+log = logging.getLogger(__name__)
 
 _api_key_header = APIKeyHeader(
     name="X-API-Key", auto_error=False, description="API-Schlüssel (kommunal-assistant keys create)."
@@ -69,10 +77,23 @@ def require(role: Role) -> Callable[..., ApiKey]:
                 "Zu viele Anfragen mit diesem Schlüssel. Bitte kurz warten und erneut versuchen.",
                 headers={"Retry-After": retry_after_header(wait)},
             )
-        request.state.key_name = key.name
+        key = _for_user(request, key)
+        request.state.key_name = key.log_name
         return key
 
     return dependency
+
+
+def _for_user(request: Request, key: ApiKey) -> ApiKey:
+    """``key`` narrowed to the front-end user of the request; 503 when the mapping file is broken."""
+    if key.frontend is None:
+        return key
+    mapping: MappingFile = request.app.state.frontend_users
+    try:
+        return narrowed(key, request.headers, mapping)
+    except ConfigError as exc:
+        log.error("front-end user mapping unusable: %s", exc)
+        raise ApiProblem(503, "frontend_users_invalid", str(exc)) from exc
 
 
 Reader = Annotated[ApiKey, Depends(require("reader"))]

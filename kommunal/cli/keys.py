@@ -25,6 +25,14 @@ def keys_create(
     doc_set: Annotated[
         list[str] | None, typer.Option("--set", help="Erlaubte Dokumentmenge (mehrfach angeben).")
     ] = None,
+    frontend: Annotated[
+        str | None,
+        typer.Option(
+            "--frontend",
+            help="Schlüssel eines Chat-Frontends (openwebui): die weitergegebenen Nutzer erhalten "
+            "ihre Mengen aus ASSISTANT_FRONTEND_USERS_FILE, höchstens die des Schlüssels.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Einen API-Schlüssel anlegen. Der Schlüssel wird nur jetzt angezeigt."""
@@ -32,7 +40,7 @@ def keys_create(
     from kommunal.api.keys import KeyStore
 
     try:
-        record, token = KeyStore.for_settings(get_settings()).create(name, role, doc_set)  # type: ignore[arg-type]
+        record, token = KeyStore.for_settings(get_settings()).create(name, role, doc_set, frontend)  # type: ignore[arg-type]
     except AssistantError as exc:
         raise fail(exc, as_json) from exc
     if as_json:
@@ -40,7 +48,8 @@ def keys_create(
         return
     out.print(token, highlight=False)
     sets = ", ".join(record.doc_sets) or "keine (nur Admins sehen alles)"
-    err.print(f"Schlüssel „{record.name}“ ({record.role}; Mengen: {sets}) angelegt. Jetzt sicher ablegen.")
+    kind = f"Frontend-Schlüssel für {record.frontend}" if record.frontend else "Schlüssel"
+    err.print(f"{kind} „{record.name}“ ({record.role}; Mengen: {sets}) angelegt. Jetzt sicher ablegen.")
 
 
 @keys_app.command("list")
@@ -54,10 +63,11 @@ def keys_list(as_json: JsonOpt = False) -> None:
         emit_json([k.model_dump() for k in keys])
         return
     table = Table(title=f"{len(keys)} API-Schlüssel")
-    for column in ("Name", "ID", "Rolle", "Mengen", "angelegt", "widerrufen"):
+    for column in ("Name", "ID", "Rolle", "Mengen", "Frontend", "angelegt", "widerrufen"):
         table.add_column(column)
     for k in keys:
-        table.add_row(k.name, k.key_id, k.role, ", ".join(k.doc_sets), k.created_at, k.revoked_at or "")
+        sets = ", ".join(k.doc_sets)
+        table.add_row(k.name, k.key_id, k.role, sets, k.frontend or "", k.created_at, k.revoked_at or "")
     out.print(table)
 
 
