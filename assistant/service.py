@@ -8,20 +8,18 @@ from typing import TYPE_CHECKING
 
 from assistant.config import Settings
 from assistant.conversation import Condenser, RuleCondenser, StandaloneQuestion, Turn
-from assistant.generation.base import Answerer
 from assistant.embeddings import Embedder
+from assistant.generation.base import Answerer
 from assistant.index import Index
 from assistant.index.opening import open_index
-from assistant.retrieval import build_retriever
 from assistant.retrieval.base import Retriever
-from assistant.retrieval.diversity import DiverseRetriever
-from assistant.retrieval.preference import PreferredDocuments
 from assistant.retrieval.safe_text import SafeTextRetriever
-from assistant.retrieval.windows import WindowRetriever
+from assistant.retrieval.stack import RetrieverSpec, build_stack
 from assistant.types import Answer, Passage, SearchFilters
 
 if TYPE_CHECKING:
     from assistant.drafting import Draft, DraftRequest
+    from assistant.drafting.progress import ProgressHook
 
 
 EMPTY_INDEX = (
@@ -80,27 +78,12 @@ class Assistant:
         """The retriever for ``mode``; ``diverse`` adds the diversity step, ``windows`` hands each
         hit over with ``settings.reader_window`` neighbouring chunks on each side, ``prefer``
         boosts the passages of those documents (a follow-up's earlier sources)."""
-        retriever: Retriever = build_retriever(
-            self.index,
-            mode,
-            method=self.settings.fusion_method,
-            weights=self.settings.fusion_weights,
-            sparse_weight=self.settings.sparse_weight,
+        spec = RetrieverSpec.from_settings(self.settings, mode).with_(
+            prefer=tuple(prefer),
+            diverse=diverse,
+            window=self.settings.reader_window if windows else 0,
         )
-        if prefer:
-            retriever = PreferredDocuments(retriever, prefer)
-        if diverse:
-            retriever = DiverseRetriever(retriever)
-        if windows and self.settings.reader_window:
-            window = self.settings.reader_window
-            retriever = WindowRetriever(
-                retriever,
-                self.index,
-                before=window,
-                after=window,
-                max_chars=self.settings.reader_window_max_chars,
-            )
-        return retriever
+        return build_stack(self.index, spec)
 
     def answer_passages(
         self, question: str, filters: SearchFilters | None = None, k: int = 5, *, prefer: Collection[str] = ()
@@ -162,11 +145,22 @@ class Assistant:
         passages = self.answer_passages(asked.query, filters, k, prefer=asked.prefer_doc_ids)
         retrieved = time.perf_counter()
         answer = self.answerer.answer(asked.query, passages)
+        self._finish(answer, asked, passages, started, retrieved)
+        return answer
+
+    def _finish(
+        self,
+        answer: Answer,
+        asked: StandaloneQuestion,
+        passages: list[Passage],
+        started: float,
+        retrieved: float,
+    ) -> None:
+        """What every answer carries: the user's wording, index warnings and timings."""
         _as_asked(answer, asked)
         answer.warnings += self._index_warnings(passages)
         answer.timings["retrieve_ms"] = round((retrieved - started) * 1000, 2)
         answer.timings["total_ms"] = round((time.perf_counter() - started) * 1000, 2)
-        return answer
 
     def ask_stream(
         self,
@@ -176,20 +170,29 @@ class Assistant:
         k: int = 5,
         history: Sequence[Turn] | None = None,
     ) -> Iterator[str | Answer]:
-        """Text pieces as they come, then the final answer with citations."""
+        """Text pieces as they come, then the final answer with citations (with the same
+        warnings and timings as :meth:`ask`)."""
+        started = time.perf_counter()
         asked = self.standalone(question, history)
         passages = self.answer_passages(asked.query, filters, k, prefer=asked.prefer_doc_ids)
+        retrieved = time.perf_counter()
         for piece in self.answerer.stream(asked.query, passages):
             if isinstance(piece, Answer):
-                _as_asked(piece, asked)
+                self._finish(piece, asked, passages, started, retrieved)
             yield piece
 
-    def draft(self, request: DraftRequest, filters: SearchFilters | None = None) -> Draft:
-        """A cited draft of one section of a Digitale Agenda (see docs/drafting.md)."""
+    def draft(
+        self,
+        request: DraftRequest,
+        filters: SearchFilters | None = None,
+        progress: ProgressHook | None = None,
+    ) -> Draft:
+        """A cited draft of one section of a Digitale Agenda (see docs/drafting.md); ``progress``
+        is called when each part starts and finishes (:mod:`assistant.drafting.progress`)."""
         from assistant.drafting import create_drafter
 
         drafter = create_drafter(self.settings, self.index, self.retriever("hybrid", diverse=True))
-        draft = drafter.draft(request, filters)
+        draft = drafter.draft(request, filters, progress=progress)
         draft.warnings += self._index_warnings(draft.sources)
         return draft
 

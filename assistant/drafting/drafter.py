@@ -14,6 +14,7 @@ from assistant.drafting.gather import EvidenceGatherer, PartEvidence
 from assistant.drafting.length import body_words, count_words, part_budgets, part_words, trim_to
 from assistant.drafting.markdown import draft_title, render_markdown
 from assistant.drafting.models import Draft, DraftCoverage, DraftPart, DraftRequest, PartCoverage
+from assistant.drafting.progress import ProgressHook, ProgressReporter
 from assistant.drafting.structure import load_structure
 from assistant.errors import LLMUnavailableError
 from assistant.types import Citation, SearchFilters, Source
@@ -54,27 +55,47 @@ class Drafter:
         self.writer = writer
         self.fallback = fallback
 
-    def draft(self, request: DraftRequest, filters: SearchFilters | None = None) -> Draft:
+    def draft(
+        self,
+        request: DraftRequest,
+        filters: SearchFilters | None = None,
+        progress: ProgressHook | None = None,
+    ) -> Draft:
+        """The draft of ``request``; ``progress`` hears when each part starts and finishes
+        (see :mod:`assistant.drafting.progress`; after a fallback the writing starts again)."""
         started = time.perf_counter()
         subtopics = self.gatherer.subtopics(request)
         outline = load_structure().outline(request.doc_type, request.form or ())
-        evidence = [self.gatherer.gather(request, spec, filters, subtopics) for spec in outline]
+        reporter = ProgressReporter(progress, len(outline))
+        evidence = []
+        for index, spec in enumerate(outline):
+            reporter.report("evidence", "started", index, spec, mode=self.writer.mode)
+            evidence.append(self.gatherer.gather(request, spec, filters, subtopics))
+            gap = evidence[-1].gap
+            reporter.report("evidence", "finished", index, spec, mode=self.writer.mode, gap=gap)
         gathered = time.perf_counter()
         warnings: list[str] = []
         try:
-            draft = self._write(request, evidence, self.writer)
+            draft = self._write(request, evidence, self.writer, reporter)
         except LLMUnavailableError as exc:
             if self.fallback is None:
                 raise
             log.warning("drafting falls back to %s: %s", self.fallback.mode, exc.code)
             warnings.append(FALLBACK_WARNING)
-            draft = self._write(request, evidence, self.fallback)
+            draft = self._write(request, evidence, self.fallback, reporter)
         draft.warnings = warnings + draft.warnings
         draft.timings["retrieve_ms"] = round((gathered - started) * 1000, 2)
         draft.timings["total_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return draft
 
-    def _write(self, request: DraftRequest, evidence: list[PartEvidence], writer: PartWriter) -> Draft:
+    def _write(
+        self,
+        request: DraftRequest,
+        evidence: list[PartEvidence],
+        writer: PartWriter,
+        reporter: ProgressReporter | None = None,
+    ) -> Draft:
+        reporter = reporter or ProgressReporter(None, len(evidence))
         context = DraftContext(request, statements_per_part(request.length or 1.0))
         budgets = part_budgets(request.target_words, [e.spec for e in evidence], [e.gap for e in evidence])
         parts: list[DraftPart] = []
@@ -84,7 +105,13 @@ class Drafter:
         for index, (part_evidence, budget) in enumerate(zip(evidence, budgets, strict=True)):
             # What a part leaves unused (or overdraws) passes to the next part with evidence.
             context.words = max(0, budget + carry) if not part_evidence.gap else 0
+            part = part_evidence.spec
+            sources = len(context.numbering.sources)
+            reporter.report("writing", "started", index, part, mode=writer.mode, sources=sources)
             written = writer.write(part_evidence, index, context)
+            sources = len(context.numbering.sources)
+            gap = written.part.gap
+            reporter.report("writing", "finished", index, part, mode=writer.mode, sources=sources, gap=gap)
             if not part_evidence.gap:
                 carry = context.words - (part_words(written.part) - count_words(written.part.title))
             parts.append(written.part)

@@ -1,4 +1,5 @@
-"""Drafts of a Digitale-Agenda section: Markdown in JSON, or a DOCX download.
+"""Drafts of a Digitale-Agenda section: Markdown in JSON, a DOCX download, or progress per part
+as server-sent events (:mod:`kommunal.api.routes.drafts_stream`).
 
 Included by ``create_app`` only when :mod:`assistant.drafting` is importable.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError
 
@@ -19,7 +20,9 @@ from kommunal.api.deps import Reader, RuntimeDep
 from kommunal.api.keys import ApiKey
 from kommunal.api.privacy import log_question
 from kommunal.api.problems import PROBLEM_RESPONSES, ApiProblem
+from kommunal.api.routes.drafts_stream import STREAM_DOC, STREAM_RESPONSES, stream_draft
 from kommunal.api.runtime import Runtime
+from kommunal.api.sse import EventStreamResponse
 
 router = APIRouter(tags=["Entwürfe"], responses=PROBLEM_RESPONSES)
 
@@ -75,6 +78,33 @@ async def draft_from_text(
     request; every request with content is drafted (its question is the topic when it names no section)."""
     log_question(runtime.settings, "drafts/from-text", key.name, body.text)
     return await _draft(runtime, key, parse_request(body.text, body.type), format)
+
+
+@router.post(
+    "/drafts/stream",
+    response_class=EventStreamResponse,
+    summary="Abschnitt entwerfen, Fortschritt je Teil als Server-Sent Events",
+    description=STREAM_DOC,
+    responses=STREAM_RESPONSES,
+)
+async def draft_stream(
+    body: DraftRequest, key: Reader, runtime: RuntimeDep, request: Request
+) -> EventStreamResponse:
+    return await stream_draft(request, runtime, key, _printable(body))
+
+
+@router.post(
+    "/drafts/from-text/stream",
+    response_class=EventStreamResponse,
+    summary="Abschnitt aus Freitext entwerfen, Fortschritt je Teil als Server-Sent Events",
+    description=STREAM_DOC,
+    responses=STREAM_RESPONSES,
+)
+async def draft_from_text_stream(
+    body: DraftFromText, key: Reader, runtime: RuntimeDep, request: Request
+) -> EventStreamResponse:
+    log_question(runtime.settings, "drafts/from-text/stream", key.name, body.text)
+    return await stream_draft(request, runtime, key, _printable(parse_request(body.text, body.type)))
 
 
 @router.get(
