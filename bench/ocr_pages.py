@@ -3,15 +3,14 @@
     python -m bench.ocr_pages [--pages 4] [--source corpus/strategy]
 
 Renders the text of the Markdown/text files under SOURCE as full A4 pages (200 dpi, 11-pt-like
-type, 45 lines a page) into an image-only PDF, runs it through :func:`ingestion.loaders.ocr.run_ocr`
-with the settings' options, and prints seconds per page and the share of the rendered words found
-in the recognised text. Prints numbers; asserts nothing.
+type, 45 lines a page) into an image-only PDF (with the OCR test's renderer), runs it through
+:func:`ingestion.loaders.ocr.run_ocr` with the settings' options, and prints seconds per page and
+the share of the rendered words found in the recognised text. Prints numbers; asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import re
 import tempfile
@@ -19,14 +18,12 @@ import textwrap
 import time
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
-
 from assistant.config import Settings
 from ingestion.loaders.ocr import OcrOptions, ocr_command, run_ocr
+from tests.ingestion.test_ocr import scanned_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 LINES_PER_PAGE = 45
-WIDTH, HEIGHT = 1654, 2339  # A4 at 200 dpi
 
 
 def page_lines(source: Path, pages: int) -> list[list[str]]:
@@ -36,24 +33,6 @@ def page_lines(source: Path, pages: int) -> list[list[str]]:
     words = re.sub(r"[#*|`>_\[\]()]+", " ", text).split()
     lines = textwrap.wrap(" ".join(words), width=62)
     return [lines[i * LINES_PER_PAGE : (i + 1) * LINES_PER_PAGE] for i in range(pages)]
-
-
-def render(pages: list[list[str]], target: Path) -> None:
-    """An image-only PDF of the given pages."""
-    try:
-        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 32)
-    except OSError:
-        font = ImageFont.load_default(size=32)
-    images = []
-    for lines in pages:
-        image = Image.new("L", (WIDTH, HEIGHT), 255)
-        draw = ImageDraw.Draw(image)
-        for number, line in enumerate(lines):
-            draw.text((140, 160 + 44 * number), line, fill=0, font=font)
-        images.append(image)
-    buffer = io.BytesIO()
-    images[0].save(buffer, "PDF", resolution=200.0, save_all=True, append_images=images[1:])
-    target.write_bytes(buffer.getvalue())
 
 
 def main() -> None:
@@ -69,7 +48,7 @@ def main() -> None:
     options = OcrOptions.from_settings(Settings())
     with tempfile.TemporaryDirectory() as folder:
         scan, out = Path(folder) / "scan.pdf", Path(folder) / "ocr.pdf"
-        render(pages, scan)
+        scanned_pdf(scan, pages, font_size=32, line_height=44)
         started = time.perf_counter()
         seconds = run_ocr(scan, out, pages=len(pages), options=options)
         wall = time.perf_counter() - started

@@ -21,7 +21,7 @@ from ingestion.pipeline import Ingestor
 
 needs_ocr = pytest.mark.skipif(
     ocr_command() is None,
-    reason="ocrmypdf or tesseract missing: pip install '.[ocr]' and apt-get install ocrmypdf tesseract-ocr-deu",
+    reason="ocrmypdf or tesseract-ocr-deu missing (apt-get install ocrmypdf tesseract-ocr-deu)",
 )
 
 PAGES = [
@@ -51,15 +51,18 @@ def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
     return ImageFont.load_default(size=size)
 
 
-def scanned_pdf(path: Path, pages: list[list[str]] = PAGES) -> Path:
-    """An image-only PDF (no text layer) of ``pages`` at 200 dpi, as a scanner writes it."""
-    font = _font(40)
+def scanned_pdf(
+    path: Path, pages: list[list[str]] = PAGES, *, font_size: int = 40, line_height: int = 70
+) -> Path:
+    """An image-only PDF (no text layer) of ``pages`` at 200 dpi, as a scanner writes it
+    (bench/ocr_pages.py renders full pages with it)."""
+    font = _font(font_size)
     images = []
     for lines in pages:
         image = Image.new("L", (1654, 2339), 255)  # A4 at 200 dpi
         draw = ImageDraw.Draw(image)
         for number, line in enumerate(lines):
-            draw.text((150, 200 + 70 * number), line, fill=0, font=font)
+            draw.text((150, 160 + line_height * number), line, fill=0, font=font)
         images.append(image)
     buffer = io.BytesIO()
     images[0].save(buffer, "PDF", resolution=200.0, save_all=True, append_images=images[1:])
