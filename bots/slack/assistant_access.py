@@ -38,9 +38,9 @@ class AssistantAccess:
         """The answer within the conversation's sets; ``history`` makes follow-ups understood."""
         return self._provider().ask(question, access.search_filters(), history=history)
 
-    def draft(self, request: Any, access: Access) -> Any:
-        """A ``Draft`` for a ``DraftRequest`` (see assistant/drafting)."""
-        return self._provider().draft(request, access.search_filters())
+    def draft(self, request: Any, access: Access, progress: Callable[[Any], None] | None = None) -> Any:
+        """A ``Draft`` for a ``DraftRequest`` (see assistant/drafting); ``progress`` hears each part."""
+        return self._provider().draft(request, access.search_filters(), progress=progress)
 
     def docx(self, draft: Any) -> bytes:
         """A ``Draft`` as DOCX, in the deployment's Word template (``ASSISTANT_DOCX_TEMPLATE``)."""

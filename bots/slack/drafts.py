@@ -1,9 +1,12 @@
 """``/agenda-entwurf``: a draft section of a Digitale Agenda, posted as files in a thread.
 
 The request is read by :func:`assistant.drafting.parse_request`; the draft comes from
-``Assistant.draft`` with the channel's document sets. The thread gets the draft as a Markdown
-and a DOCX file plus a message with the coverage (sources per part, gaps), the numbered
-sources, warnings and the 👍/👎 buttons.
+``Assistant.draft`` with the channel's document sets. While it is made, one message in the
+thread tells which part is being worked on („⏳ Entwurf wird erstellt … Teil 2 von 5: Maßnahmen
+(Belege werden gesucht)“), updated with ``chat.update`` when a part starts its evidence search
+and again when it starts being written. Then the thread gets the draft as a Markdown and a DOCX
+file, and the progress message becomes the draft's summary: coverage (sources per part, gaps),
+the numbered sources, warnings and the 👍/👎 buttons.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from bots.slack.responder import Placeholder, ThreadResponder, post
 
 if TYPE_CHECKING:
     from assistant.drafting import Draft
+    from assistant.drafting.progress import DraftProgress
 
 log = logging.getLogger(__name__)
 
@@ -59,17 +63,51 @@ class DraftHandlers:
             respond(text=messages.NOT_IN_CHANNEL_DRAFT)
             return
         placeholder = Placeholder(client, channel, thread_ts, messages.DRAFTING)
+        progress = ProgressMessage(client, channel, placeholder)
         try:
-            draft = self.responder.assistant.draft(request, access)
+            draft = self.responder.assistant.draft(request, access, progress=progress)
             _upload(client, channel, thread_ts, draft, self.responder.assistant.docx(draft))
-            for message in draft_messages(draft):
-                post(client, channel, thread_ts, message)
+            # Remembered before it shows: a 👍 can come the moment the buttons are there.
             self.responder.remember(draft_as_answer(text, draft), text, channel, thread_ts)
+            first, *rest = draft_messages(draft)
+            if not progress.replace_with(first):
+                post(client, channel, thread_ts, first)
+            for message in rest:
+                post(client, channel, thread_ts, message)
             log.info("draft posted channel=%s thread=%s draft_id=%s", channel, thread_ts, draft.draft_id)
         except Exception as exc:  # noqa: BLE001 - never silence
             self.responder.report_error(client, channel, thread_ts, exc)
         finally:
             placeholder.remove()
+
+
+class ProgressMessage:
+    """The placeholder, updated as each part of the draft starts a phase, then the draft itself."""
+
+    def __init__(self, client: WebClient, channel: str, placeholder: Placeholder) -> None:
+        self.client, self.channel, self.placeholder = client, channel, placeholder
+
+    def __call__(self, step: DraftProgress) -> None:
+        """A progress hook for ``Assistant.draft``: one update per part and phase (at its start)."""
+        if step.status == "started":
+            self._update(SlackMessage(text=escape(messages.draft_progress(step.describe()))))
+
+    def replace_with(self, message: SlackMessage) -> bool:
+        """Turn the progress message into ``message``; False when there is none or Slack refused."""
+        if not self._update(message):
+            return False
+        self.placeholder.ts = None  # it is the draft now: not to be removed
+        return True
+
+    def _update(self, message: SlackMessage) -> bool:
+        if self.placeholder.ts is None:
+            return False
+        try:
+            self.client.chat_update(channel=self.channel, ts=self.placeholder.ts, **message.as_kwargs())
+        except SlackApiError as exc:  # progress is a courtesy; the draft still comes
+            log.warning("draft progress not updated channel=%s error=%s", self.channel, exc)
+            return False
+        return True
 
 
 def draft_messages(draft: Draft) -> list[SlackMessage]:

@@ -63,6 +63,11 @@ def draft_requested_by(user_id: str, text: str) -> str:
     return f"<@{user_id}> bittet um einen Entwurf: {text}"
 
 
+def draft_progress(step: str) -> str:
+    """The placeholder while a draft is made (``step``: „Teil 2 von 5: Maßnahmen (…)“)."""
+    return f"⏳ Entwurf wird erstellt … {step}"
+
+
 def draft_intro(title: str, mode: str) -> str:
     how = "mit dem Sprachmodell formuliert" if mode == "llm" else "aus wörtlichen Auszügen zusammengestellt"
     return f"*{title}* ({how}). Der Entwurf liegt als Datei in diesem Thread; bitte vor Verwendung prüfen."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.bots.conftest import CANARY, INTERN_CHANNEL, PUBLIC_CHANNEL, SlackBot, message_text
+from tests.bots.test_draft_progress import draft_summary
 
 REQUEST = "Handlungsfeld Digitale Verwaltung für eine Gemeinde mit 8.000 Einwohnern, eine Seite"
 
@@ -25,7 +26,8 @@ def test_draft_command_posts_files_and_sources_in_thread(serve_bot) -> None:
     assert response.status_code == 200
     thread_ts = _draft_thread(bot, PUBLIC_CHANNEL)
 
-    [summary] = bot.wait_for_answer(PUBLIC_CHANNEL, thread_ts)
+    _, updates = draft_summary(bot, PUBLIC_CHANNEL)
+    summary = updates[-1].params
     [complete] = bot.slack.wait_for("files.completeUploadExternal")
     assert complete.params["channel_id"] == PUBLIC_CHANNEL and complete.params["thread_ts"] == thread_ts
     files = {f["id"]: f["title"] for f in complete.params["files"]}
@@ -41,8 +43,7 @@ def test_draft_command_posts_files_and_sources_in_thread(serve_bot) -> None:
     listed = {int(n) for n in re.findall(r"^(\d+)\. ", text, re.MULTILINE)}
     cited = {int(n) for n in re.findall(r"\[(\d+)\]", markdown)}
     assert cited and cited <= listed
-    # The placeholder is gone, the files and the summary stay.
-    bot.slack.wait_for("chat.delete")
+    # The progress message became the summary; the files and the summary stay.
     assert not any(m["text"].startswith("⏳") for m in bot.slack.thread(PUBLIC_CHANNEL, thread_ts))
 
 
@@ -50,11 +51,11 @@ def test_draft_respects_channel_document_sets(serve_bot) -> None:
     bot = serve_bot()
     request = f"Entwurf zum Thema {CANARY} für die Stadt Lindwerder"
     bot.command("/agenda-entwurf", request, channel=PUBLIC_CHANNEL)
-    public_ts = _draft_thread(bot, PUBLIC_CHANNEL)
-    bot.wait_for_answer(PUBLIC_CHANNEL, public_ts)
+    _draft_thread(bot, PUBLIC_CHANNEL)
+    draft_summary(bot, PUBLIC_CHANNEL)
     bot.command("/agenda-entwurf", request, channel=INTERN_CHANNEL)
-    intern_ts = _draft_thread(bot, INTERN_CHANNEL)
-    bot.wait_for_answer(INTERN_CHANNEL, intern_ts)
+    _draft_thread(bot, INTERN_CHANNEL)
+    draft_summary(bot, INTERN_CHANNEL)
 
     completes = bot.slack.wait_for("files.completeUploadExternal", count=2)
     uploads = {c.params["file_id"]: c.raw for c in bot.slack.calls_to("upload")}
@@ -67,7 +68,10 @@ def test_draft_respects_channel_document_sets(serve_bot) -> None:
     # A phrase only the intern canary document contains (the request names only its topic).
     assert "Vier-Augen-Prinzip" in by_channel[INTERN_CHANNEL]
     assert "Vier-Augen-Prinzip" not in by_channel[PUBLIC_CHANNEL]
-    for post in bot.slack.posts(PUBLIC_CHANNEL):
+    shown = bot.slack.posts(PUBLIC_CHANNEL) + [
+        c.params for c in bot.slack.calls_to("chat.update") if c.params.get("channel") == PUBLIC_CHANNEL
+    ]
+    for post in shown:
         assert "Interne Notiz" not in message_text(post)
 
 
