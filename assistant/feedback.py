@@ -57,7 +57,9 @@ class Feedback(BaseModel):
     answer: str = ""
     sources: list[FeedbackSource] = Field(default_factory=list)
     channel: str = Field(default="", description="Where it came from: 'api', 'slack:C123', …")
-    user: str = Field(default="", description="Opaque id of who rated (API key name, Slack user id).")
+    user: str = Field(
+        default="", description="Opaque id of who rated (API key name, front-end user id, Slack user id)."
+    )
     created_at: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
 

@@ -18,7 +18,8 @@ async def feedback(body: FeedbackRequest, key: Reader, runtime: RuntimeDep) -> F
     """Store a rating of an answer this key received recently from this process.
 
     Question, answer and sources are stored with it. An unknown answer_id and one that
-    belongs to another key get the same 404, so a key cannot probe other keys' answers.
+    belongs to another key get the same 404, so a key cannot probe other keys' answers. Through a
+    front-end key the rating is recorded for the forwarded user id (channel ``api:openwebui``).
     """
     answer = runtime.answers.get(body.answer_id, key.key_id)
     if answer is None:
@@ -32,8 +33,9 @@ async def feedback(body: FeedbackRequest, key: Reader, runtime: RuntimeDep) -> F
         answer_id=body.answer_id,
         rating=body.rating,
         comment=body.comment,
-        channel="api",
-        user=key.name,
+        # a front-end user is who rated, not the key all its users share
+        channel=f"api:{key.frontend}" if key.user_id else "api",
+        user=key.user_id or key.name,
         question=answer.question,
         answer=answer.answer,
         sources=[FeedbackSource(doc_id=s.doc_id, title=s.title, text=s.text) for s in answer.sources],
