@@ -14,11 +14,9 @@ import numpy as np
 
 from assistant.embeddings import Embedder
 from assistant.embeddings.sparse import SparseVector
-from assistant.generation.reader import UnitReader
-from assistant.generation.rerank import ReaderReranker
 from assistant.index import Index
-from assistant.retrieval import Retriever, build_retriever
-from assistant.retrieval.windows import WindowRetriever
+from assistant.retrieval import Retriever
+from assistant.retrieval.stack import RetrieverSpec, build_stack
 from evals.relevance import RetrievedChunk
 
 BASELINE = "baseline-langchain"
@@ -101,19 +99,26 @@ def index_configurations(
             continue
         mode, method, windows, latent = INDEX_CONFIGURATIONS[name]
         latent_weight = sparse_weight if latent and index.sparse is not None else 0.0
-        retriever = build_retriever(index, mode, method=method, weights=weights, sparse_weight=latent_weight)
+        spec = RetrieverSpec(
+            mode=mode,
+            method=method,
+            weights=weights,
+            sparse_weight=latent_weight,
+            window=window if windows else 0,
+            window_chars=window_chars,
+            reranked=name in RERANKED,
+        )
+        retriever = build_stack(index, spec)
         detail = f"{mode}" + (
             f", {method} fusion, weights (lexical, dense) = {weights}" if mode == "hybrid" else ""
         )
         if latent_weight:
             detail += f", latent terms of the candidates with weight {latent_weight}"
-        if windows and window:
-            retriever = WindowRetriever(retriever, index, before=window, after=window, max_chars=window_chars)
+        if spec.window:
             detail += (
                 f", hits widened by {window} neighbouring chunk(s) on each side, at most {window_chars} chars"
             )
-        if name in RERANKED:
-            retriever = ReaderReranker(retriever, UnitReader.for_index(index))
+        if spec.reranked:
             detail += ", top 20 reordered by the reader's best unit (share 0.5)"
         configurations.append(RetrieverConfiguration(name, f"Assistant retriever: {detail}", retriever))
     return configurations

@@ -71,11 +71,14 @@ def _check_target(dest: Path) -> None:
 def backup_index(settings: Settings, embedder: Embedder, dest: Path) -> BackupReport:
     """Copy the index behind ``settings`` into ``dest`` and verify the copy."""
     _check_target(dest)
-    copy_settings = Settings(  # the copy is an embedded manifest file, never the shared database
+    # The copy is self-contained: an embedded manifest file and embedded Chroma in ``dest``, never
+    # the shared database or the Chroma server (whose live collection the copy check would drop).
+    copy_settings = Settings(
         data_dir=dest,
         index_name=settings.index_name,
         embedding_backend=settings.embedding_backend,
         database_url=None,
+        chroma_url=None,
     )
     with open_index(settings, write=True, purpose="backup", embedder=embedder) as index:
         index.reconcile()  # a crashed ingest's leftovers are not worth keeping

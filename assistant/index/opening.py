@@ -24,20 +24,12 @@ def open_index(
     """The index of ``settings``.
 
     ``write``: this process may change it (takes the writer lock). ``shared``: request threads
-    share it (API, bots): the embedder is locked unless reentrant and the lexical index is
-    built by one thread at a time. ``embedder`` replaces the one the settings name (evals
-    and tests pass a cached or fake one). ``discard_vectors``: start from an empty vector
-    store (rebuild, restore).
+    share it (API, bots): the embedder is locked unless reentrant; the lexical read model
+    builds by one thread at a time anyway (:mod:`assistant.index.lexical_model`). ``embedder``
+    replaces the one the settings name (evals and tests pass a cached or fake one).
+    ``discard_vectors``: start from an empty vector store (rebuild, restore).
     """
     model = embedder if embedder is not None else create_embedder(settings)
-    if not shared:
-        return Index(settings, model, write=write, purpose=purpose, discard_vectors=discard_vectors)
-    from assistant.index.thread_safe import ThreadSafeIndex
-
-    return ThreadSafeIndex(
-        settings,
-        thread_safe(model, settings.embedding_backend),
-        write=write,
-        purpose=purpose,
-        discard_vectors=discard_vectors,
-    )
+    if shared:
+        model = thread_safe(model, settings.embedding_backend)
+    return Index(settings, model, write=write, purpose=purpose, discard_vectors=discard_vectors)

@@ -86,6 +86,9 @@ def test_ask_stream_sends_tokens_then_citations_then_done(client: TestClient, ke
     streamed = "".join(json.loads(data)["text"] for name, data in events if name == "token")
     assert streamed.strip() == final["answer"].strip()
     assert json.loads(events[-2][1])["sources"] == final["sources"]
+    # The streamed answer carries what ask adds: the asked wording and the timings.
+    assert final["question"] == QUESTION
+    assert final["timings"]["total_ms"] >= final["timings"]["retrieve_ms"] > 0
 
 
 def test_search_returns_ranked_passages_and_applies_filters(client: TestClient, keys: Keys) -> None:
