@@ -211,6 +211,24 @@ class Settings(BaseSettings):
         "sets, for keys made with keys create --frontend; see docs/api.md. Unset: such keys see nothing.",
     )
 
+    # Logs and metrics (assistant/logging_setup.py, kommunal/api/metrics.py, docs/deployment.md)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] | None = Field(
+        default=None,
+        description="Log level; unset: INFO for serve and slack, WARNING for other commands (-v: INFO).",
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Log lines on stderr: text, or one JSON object per line (--log-format)."
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Also serve /metrics without a key on this port (the API's /metrics needs an admin key).",
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1", description="Address of the separate metrics port; keep it off public networks."
+    )
+
     # Slack bot (bots/slack, docs/slack.md)
     slack_bot_token: SecretStr | None = Field(default=None, description="Bot token (xoxb-…).")
     slack_app_token: SecretStr | None = Field(
@@ -243,6 +261,13 @@ class Settings(BaseSettings):
     def _database_url_is_postgres(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().startswith(("postgresql://", "postgres://")):
             raise ValueError("erwartet eine PostgreSQL-Adresse postgresql://benutzer:passwort@host:port/datenbank")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level_any_case(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return value.strip().upper() or None  # 'info' as uvicorn spells it; '' is unset
         return value
 
     @field_validator("index_name")

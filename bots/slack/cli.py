@@ -48,13 +48,15 @@ def run(settings: Settings, *, http: bool, host: str = "127.0.0.1", port: int = 
             import uvicorn
             from fastapi import FastAPI
 
+            from assistant.logging_setup import active_config
             from bots.slack.http_mode import slack_router
 
             api = FastAPI(title="Kommunal-Assistent Slack", docs_url=None, redoc_url=None, openapi_url=None)
             api.include_router(slack_router(settings, provider))
             provider()
             log.info("slack bot serving the Events API on http://%s:%d/slack/events", host, port)
-            uvicorn.run(api, host=host, port=port, log_level="info")
+            # The format and level chosen for the command line (kommunal/cli/main.py) for uvicorn too.
+            uvicorn.run(api, host=host, port=port, log_level="info", log_config=active_config())
         else:
             from bots.slack.socket_mode import socket_mode_handler
 

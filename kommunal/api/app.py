@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
@@ -18,12 +17,13 @@ from kommunal.api.docs_assets import install_docs
 from kommunal.api.frontend_users import MappingFile
 from kommunal.api.headers import SecurityHeadersMiddleware
 from kommunal.api.limits import BodySizeLimitMiddleware
+from kommunal.api.metrics import index_size, start_metrics_port
 from kommunal.api.problems import install_handlers
-from kommunal.api.routes import ask, documents, feedback, health, openai_compat
+from kommunal.api.request_log import RequestLogMiddleware
+from kommunal.api.routes import ask, documents, feedback, health, metrics, openai_compat
 from kommunal.api.runtime import Runtime
 
 log = logging.getLogger("kommunal.api")
-access_log = logging.getLogger("kommunal.api.requests")
 
 API_PREFIX = "/api/v1"
 DESCRIPTION = """Wissensassistent für die Digitale Agenda: Fragen mit Quellen beantworten, Passagen
@@ -48,9 +48,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await run_in_threadpool(runtime.assistant)
         except AssistantError as exc:
             log.error("index not available at startup: %s", exc)
+        stop_metrics_port = start_metrics_port(runtime)
         try:
             yield
         finally:
+            stop_metrics_port()
             runtime.close()
 
     app = FastAPI(
@@ -65,7 +67,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runtime = runtime
     app.state.frontend_users = frontend_users
     install_handlers(app)
-    app.middleware("http")(_access_log)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=int(settings.api_max_body_mb * 1024 * 1024))
     if settings.api_cors_origins:
         app.add_middleware(
@@ -75,27 +76,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "X-API-Key", "Content-Type"],
         )
     app.add_middleware(SecurityHeadersMiddleware)  # outermost: 413s and CORS answers get them too
+    app.add_middleware(RequestLogMiddleware, metrics=runtime.metrics)  # times and counts all of it
     for module in (health, ask, feedback, documents):
         app.include_router(module.router, prefix=API_PREFIX)
     _include_drafts(app)
     app.include_router(openai_compat.router, prefix="/v1")
+    app.include_router(metrics.router)
+    runtime.metrics.watch_index(lambda: index_size(runtime))
     _include_slack(app, runtime)
     return app
-
-
-async def _access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """One log line per request: method, path, status, duration, key name; never the body."""
-    started = time.perf_counter()
-    response = await call_next(request)
-    access_log.info(
-        "request method=%s path=%s status=%s ms=%.1f key=%s",
-        request.method,
-        request.url.path,
-        response.status_code,
-        (time.perf_counter() - started) * 1000,
-        getattr(request.state, "key_name", "-"),
-    )
-    return response
 
 
 def _include_drafts(app: FastAPI) -> None:

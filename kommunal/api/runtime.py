@@ -23,6 +23,7 @@ from assistant.service import Assistant
 from assistant.types import Answer
 from kommunal.api.concurrency import ReadWriteLock
 from kommunal.api.keys import KeyStore
+from kommunal.api.metrics import ApiMetrics
 from kommunal.api.ratelimit import RateLimiter
 from kommunal.api.recent import RecentItems
 
@@ -40,6 +41,7 @@ class Runtime:
         self.rw = ReadWriteLock()
         self.answers: RecentItems[Answer] = RecentItems(1000)
         self.drafts: RecentItems[object] = RecentItems(100)
+        self.metrics = ApiMetrics()
         self.uploads_dir: Path = settings.data_dir / "uploads" / settings.index_name
         self._open_lock = threading.Lock()
         self._assistant: Assistant | None = None
@@ -92,6 +94,7 @@ class Runtime:
                     guard.release()
 
     def close(self) -> None:
+        self.metrics.close()
         with self._open_lock:
             if self._assistant is not None:
                 self._assistant.close()

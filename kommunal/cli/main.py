@@ -9,14 +9,14 @@ included) go through.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import click
 import typer
 from typer.core import TyperGroup
 
+from assistant.config import Settings, get_settings
 from assistant.errors import AssistantError
 from kommunal.cli.output import fail
 
@@ -50,9 +50,21 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
+SERVICES = ("serve", "slack")
+"""Commands that run until stopped: they log at INFO unless ASSISTANT_LOG_LEVEL says otherwise."""
+
+
 @app.callback()
 def _main(
+    ctx: typer.Context,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Ausführliches Protokoll.")] = False,
+    log_format: Annotated[
+        Literal["text", "json"] | None,
+        typer.Option(
+            "--log-format",
+            help="Protokoll auf stderr: text oder json (eine JSON-Zeile je Eintrag; ASSISTANT_LOG_FORMAT).",
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -60,9 +72,24 @@ def _main(
         ),
     ] = False,
 ) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    from assistant.logging_setup import configure_logging, level_for
+
+    settings = _settings_or_none()
+    level = level_for(
+        settings.log_level if settings else None,
+        verbose=verbose,
+        service=ctx.invoked_subcommand in SERVICES,
     )
+    configure_logging(level, log_format or (settings.log_format if settings else "text"))
+
+
+def _settings_or_none() -> Settings | None:
+    """The settings, or None when they are invalid: the command reports that itself (and
+    ``--help`` must keep working), logging then starts with its defaults."""
+    try:
+        return get_settings()
+    except AssistantError:
+        return None
 
 
 def _builtin_commands() -> list[Callable[[typer.Typer], None]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -22,13 +22,17 @@ def serve(
         int,
         typer.Option(min=1, help="Prozesse; mehr als einer nur mit Chroma-Server (ASSISTANT_CHROMA_URL)."),
     ] = 1,
-    log_level: Annotated[str, typer.Option(help="debug, info, warning oder error.")] = "info",
+    log_level: Annotated[
+        Literal["debug", "info", "warning", "error"],
+        typer.Option(help="Stufe der uvicorn-Protokolle (die eigenen: ASSISTANT_LOG_LEVEL, -v)."),
+    ] = "info",
 ) -> None:
     """Die HTTP-API starten (OpenAPI-Dokumentation unter /docs)."""
     import uvicorn
 
     from assistant.config import get_settings
     from assistant.errors import ConfigError
+    from assistant.logging_setup import active_config
     from kommunal.cli.output import fail
 
     settings = get_settings()
@@ -40,10 +44,27 @@ def serve(
             ),
             False,
         )
+    if workers > 1 and settings.metrics_port:
+        raise fail(
+            ConfigError(
+                "ASSISTANT_METRICS_PORT geht nur mit einem Worker: jeder Prozess zählt für sich, und nur "
+                "einer könnte den Port belegen. Mit mehreren Workern /metrics mit Admin-Schlüssel abfragen."
+            ),
+            False,
+        )
     # Keep idle connections open longer than clients and proxies do (httpx and many proxies drop
     # theirs after 5 s, uvicorn's default is also 5 s): with equal timeouts a client can send on a
     # connection the server is closing at that moment, which the client sees as a reset.
-    options = {"host": host, "port": port, "log_level": log_level, "timeout_keep_alive": KEEP_ALIVE_S}
+    options = {
+        "host": host,
+        "port": port,
+        "log_level": log_level,
+        "timeout_keep_alive": KEEP_ALIVE_S,
+        # The format chosen by --log-format / ASSISTANT_LOG_FORMAT, in every worker process too;
+        # the API writes its own access line (kommunal/api/request_log.py), with route and key.
+        "log_config": active_config(),
+        "access_log": False,
+    }
     if workers > 1:
         uvicorn.run("kommunal.api:create_app", factory=True, workers=workers, **options)
         return

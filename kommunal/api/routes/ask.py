@@ -122,8 +122,9 @@ async def search(body: SearchRequest, key: Reader, runtime: RuntimeDep) -> Searc
 
 
 def remember(runtime: Runtime, key: ApiKey, answer: Answer) -> None:
-    """Keep the answer for feedback on its answer_id."""
+    """Keep the answer for feedback on its answer_id, and count it (and an abstention) for /metrics."""
     runtime.answers.put(answer.answer_id, key.key_id, answer)
+    runtime.metrics.count_answer(answer)
 
 
 def conversation(runtime: Runtime, key: ApiKey, turns: list[HistoryTurn] | None) -> list[Turn]:
