@@ -29,6 +29,7 @@ from urllib.parse import unquote
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from starlette.datastructures import Headers
 
 from assistant.errors import ConfigError
@@ -141,7 +142,7 @@ def _entries(mapping: UserMapping) -> list[tuple[str, SetList]]:
     return entries
 
 
-def _german(error: dict[str, object]) -> str:
+def _german(error: ErrorDetails) -> str:
     kind = str(error["type"])
     if kind == "extra_forbidden":
         return "unbekannter Abschnitt; erlaubt sind default, users, emails, domains und roles"
