@@ -72,6 +72,7 @@ class Index:
                 embedder.name,
                 url=settings.chroma_url,
                 timeout_s=settings.chroma_timeout_s,
+                index_name=settings.index_name,
             )
             if discard_vectors and settings.chroma_url:
                 self.chroma.drop()

@@ -84,10 +84,17 @@ def where_clause(filters: SearchFilters | None) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-def collection_name(embedder_name: str) -> str:
-    """A valid Chroma collection name derived from the embedding model's name."""
+def collection_name(embedder_name: str, index_name: str = "default") -> str:
+    """A valid Chroma collection name for one index and embedding model.
+
+    On a Chroma server several indexes (``ASSISTANT_INDEX_NAME``) share one server, so the
+    index name is part of the collection name: otherwise one index's reconcile would delete
+    the other's vectors as orphans. The default index keeps the name it always had.
+    """
     slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", embedder_name).strip("-._")
-    return f"chunks-{slug}"[:200]
+    if index_name == "default":
+        return f"chunks-{slug}"[:200]
+    return f"chunks-{index_name}-{slug}"[:200]
 
 
 class ChromaStore:
@@ -98,12 +105,20 @@ class ChromaStore:
     """
 
     def __init__(
-        self, directory: Path, embedder_name: str, *, url: str | None = None, timeout_s: float = 10.0
+        self,
+        directory: Path,
+        embedder_name: str,
+        *,
+        url: str | None = None,
+        timeout_s: float = 10.0,
+        index_name: str = "default",
     ) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
         self.embedder_name = embedder_name
+        # Embedded, the collection lives in the index's own folder and keeps its name.
+        self.collection_name = collection_name(embedder_name, index_name if url else "default")
         self.where = url or str(directory)
         self.timeout_s = timeout_s
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
@@ -145,7 +160,7 @@ class ChromaStore:
 
     def _open_collection(self) -> Any:
         return self.client.get_or_create_collection(
-            collection_name(self.embedder_name),
+            self.collection_name,
             configuration={"hnsw": {"space": "cosine"}},
             metadata={"embedding_model": self.embedder_name},
         )
@@ -247,7 +262,7 @@ class ChromaStore:
         from chromadb.errors import NotFoundError as CollectionNotFound
 
         try:
-            self.client.delete_collection(collection_name(self.embedder_name))
+            self.client.delete_collection(self.collection_name)
         except CollectionNotFound:
             pass
         except Exception as exc:
