@@ -78,6 +78,11 @@ class ApiKey(BaseModel):
         return self.role == "admin"
 
     @property
+    def owner(self) -> str:
+        """Whose recent answers and drafts these are: the key, or a front end's user of it."""
+        return self.key_id if self.user_id is None else f"{self.key_id}/{self.user_id}"
+
+    @property
     def log_name(self) -> str:
         """The key's name for log lines, with the front-end user as a hash (never the e-mail)."""
         if self.user_id is None:

@@ -168,6 +168,27 @@ def test_feedback_records_the_user_and_logs_only_its_hash(
     assert not any("max.mueller" in line or "u-4711" in line for line in lines), lines
 
 
+def test_one_users_answer_is_not_another_users(setup: Setup) -> None:
+    """Users of one front-end key share the key, not their answers: another user can neither
+    rate an answer nor continue its conversation."""
+    chat = _chat(setup, setup.frontend, PUBLIC_USER, "Was verbindet die Funkstrecke Auenhain?")
+    assert chat.status_code == 200, chat.text
+    answer_id = chat.json()["id"].removeprefix("chatcmpl-")
+    other = {**INTERN_USER}
+    rated = setup.client.post(
+        "/api/v1/feedback",
+        json={"answer_id": answer_id, "rating": "up"},
+        headers=_bearer(setup.frontend, other),
+    )
+    assert rated.status_code == 404, rated.text
+    own = setup.client.post(
+        "/api/v1/feedback",
+        json={"answer_id": answer_id, "rating": "up"},
+        headers=_bearer(setup.frontend, PUBLIC_USER),
+    )
+    assert own.status_code == 201, own.text
+
+
 def _filled(template: str, history: str) -> str:
     """The template as Open WebUI fills it (open_webui/utils/task.py)."""
     for marker in ("{{MESSAGES:END:2}}", "{{MESSAGES:END:6}}"):

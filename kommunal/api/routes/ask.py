@@ -123,7 +123,7 @@ async def search(body: SearchRequest, key: Reader, runtime: RuntimeDep) -> Searc
 
 def remember(runtime: Runtime, key: ApiKey, answer: Answer) -> None:
     """Keep the answer for feedback on its answer_id, and count it (and an abstention) for /metrics."""
-    runtime.answers.put(answer.answer_id, key.key_id, answer)
+    runtime.answers.put(answer.answer_id, key.owner, answer)
     runtime.metrics.count_answer(answer)
 
 
@@ -131,7 +131,7 @@ def conversation(runtime: Runtime, key: ApiKey, turns: list[HistoryTurn] | None)
     """The request's earlier questions as turns; an answer this key received adds its sources."""
     history = []
     for turn in turns or []:
-        earlier = runtime.answers.get(turn.answer_id, key.key_id) if turn.answer_id else None
+        earlier = runtime.answers.get(turn.answer_id, key.owner) if turn.answer_id else None
         if earlier is not None:
             history.append(replace(turn_of(earlier), question=turn.question))
         else:

@@ -117,7 +117,7 @@ async def draft_docx(
     draft_id: Annotated[str, Path(max_length=100)], key: Reader, runtime: RuntimeDep
 ) -> Response:
     """The DOCX of a draft this key created recently (kept in this process's memory)."""
-    stored = runtime.drafts.get(draft_id, key.key_id)
+    stored = runtime.drafts.get(draft_id, key.owner)
     if not isinstance(stored, Draft):
         raise ApiProblem(
             404,
@@ -137,7 +137,7 @@ async def _draft(runtime: Runtime, key: ApiKey, request: DraftRequest, format: s
             return assistant.draft(request, filters)
 
     result = await run_blocking(work, runtime.settings.api_timeout_s)
-    runtime.drafts.put(result.draft_id, key.key_id, result)
+    runtime.drafts.put(result.draft_id, key.owner, result)
     return _docx(result, runtime) if format == "docx" else result
 
 

@@ -106,7 +106,7 @@ async def stream_draft(
         try:
             async for step in steps:
                 if isinstance(step, Draft):
-                    runtime.drafts.put(step.draft_id, key.key_id, step)
+                    runtime.drafts.put(step.draft_id, key.owner, step)
                     yield sse(step.model_dump(mode="json"), "done")
                 else:
                     yield sse({**step.model_dump(), "message": step.describe()}, f"part_{step.status}")

@@ -21,7 +21,7 @@ async def feedback(body: FeedbackRequest, key: Reader, runtime: RuntimeDep) -> F
     belongs to another key get the same 404, so a key cannot probe other keys' answers. Through a
     front-end key the rating is recorded for the forwarded user id (channel ``api:openwebui``).
     """
-    answer = runtime.answers.get(body.answer_id, key.key_id)
+    answer = runtime.answers.get(body.answer_id, key.owner)
     if answer is None:
         raise ApiProblem(
             404,
