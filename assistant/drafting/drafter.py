@@ -105,13 +105,11 @@ class Drafter:
         for index, (part_evidence, budget) in enumerate(zip(evidence, budgets, strict=True)):
             # What a part leaves unused (or overdraws) passes to the next part with evidence.
             context.words = max(0, budget + carry) if not part_evidence.gap else 0
-            part = part_evidence.spec
-            sources = len(context.numbering.sources)
-            reporter.report("writing", "started", index, part, mode=writer.mode, sources=sources)
+            spec, so_far = part_evidence.spec, len(context.numbering.sources)
+            reporter.report("writing", "started", index, spec, mode=writer.mode, sources=so_far)
             written = writer.write(part_evidence, index, context)
-            sources = len(context.numbering.sources)
-            gap = written.part.gap
-            reporter.report("writing", "finished", index, part, mode=writer.mode, sources=sources, gap=gap)
+            so_far, gap = len(context.numbering.sources), written.part.gap
+            reporter.report("writing", "finished", index, spec, mode=writer.mode, sources=so_far, gap=gap)
             if not part_evidence.gap:
                 carry = context.words - (part_words(written.part) - count_words(written.part.title))
             parts.append(written.part)
