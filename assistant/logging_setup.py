@@ -116,7 +116,13 @@ def logging_config(level: str = "WARNING", fmt: LogFormat = "text") -> dict[str,
         "disable_existing_loggers": False,
         "formatters": {"default": {"()": f"{formatter.__module__}.{formatter.__qualname__}"}},
         "handlers": {
-            "default": {"class": f"{StderrHandler.__module__}.StderrHandler", "formatter": "default"}
+            # The level on the handler too: libraries that set their own logger to DEBUG (bm25s
+            # does) would otherwise pass the root's level by.
+            "default": {
+                "class": f"{StderrHandler.__module__}.StderrHandler",
+                "formatter": "default",
+                "level": level.upper(),
+            }
         },
         "root": {"handlers": ["default"], "level": level.upper()},
         # Reset uvicorn's loggers (its default config gives them handlers and propagate=False).

@@ -13,11 +13,14 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from assistant.progress import ProgressCallback
 
 EXIT_BELOW_THRESHOLD = 1
 EXIT_USAGE = 2
@@ -172,9 +175,11 @@ def eval_command(
 
     from assistant.errors import AssistantError
     from kommunal.cli.output import exit_code
+    from kommunal.cli.progress import progress_bar
 
     try:
-        run = _run(benchmark, embedder, names, k, dataset, limit, corpus, answers)
+        with progress_bar("Evaluation", as_json=as_json) as progress:
+            run = _run(benchmark, embedder, names, k, dataset, limit, corpus, answers, progress)
     except _UsageError as exc:
         err.print(f"[red]{exc}[/]")
         raise typer.Exit(EXIT_USAGE) from exc
@@ -225,6 +230,7 @@ def _run(
     limit: int | None,
     corpus: list[Path] | None,
     answers: bool = True,
+    progress: ProgressCallback | None = None,
 ):  # noqa: ANN202 - EvalRun
     if benchmark == "xquad":
         from evals.xquad import run_xquad_benchmark
@@ -250,6 +256,7 @@ def _run(
             k=k,
             roots=tuple(corpus) if corpus else DEFAULT_TEAM_ROOTS,
             answers=answers,
+            progress=progress,
         )
     except FileNotFoundError as exc:
         raise _UsageError(str(exc)) from exc

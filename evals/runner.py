@@ -19,6 +19,7 @@ from typing import Any
 from assistant.config import Settings
 from assistant.index import Index
 from assistant.index.opening import open_index
+from assistant.progress import ProgressCallback, Steps, as_started
 from evals.answer_eval import AnswerEvalResult, evaluate_answers
 from evals.configurations import BASELINE, Configuration, QueryCachingEmbedder, index_configurations
 from evals.dataset import Question, check_doc_ids
@@ -115,8 +116,12 @@ def team_index_name(roots: Sequence[Path]) -> str:
     return "team-" + hashlib.sha256(key.encode()).hexdigest()[:8]
 
 
-def open_team_index(settings: Settings, roots: Sequence[Path]) -> tuple[Index, dict[str, Any]]:
-    """Open (and incrementally refresh) the eval index over ``roots``; returns it and an ingest summary."""
+def open_team_index(
+    settings: Settings, roots: Sequence[Path], progress: ProgressCallback | None = None
+) -> tuple[Index, dict[str, Any]]:
+    """Open (and incrementally refresh) the eval index over ``roots``; returns it and an ingest summary.
+
+    ``progress(label, done, total)`` counts the corpus files."""
     from assistant.embeddings import create_embedder
     from ingestion.pipeline import Ingestor
 
@@ -127,7 +132,9 @@ def open_team_index(settings: Settings, roots: Sequence[Path]) -> tuple[Index, d
     index = open_index(settings, write=True, purpose="eval", embedder=embedder)  # type: ignore[arg-type]
     try:
         started = time.perf_counter()
-        report = Ingestor(index, settings).run([Path(r) for r in roots], prune=True)
+        report = Ingestor(index, settings).run(
+            [Path(r) for r in roots], prune=True, progress=as_started(progress, "Korpus: ")
+        )
     except BaseException:
         index.close()
         raise
@@ -144,9 +151,13 @@ def open_team_index(settings: Settings, roots: Sequence[Path]) -> tuple[Index, d
 
 
 def judge_configuration(
-    configuration: Configuration, questions: Sequence[Question], depth: int = DEFAULT_DEPTH
+    configuration: Configuration,
+    questions: Sequence[Question],
+    depth: int = DEFAULT_DEPTH,
+    steps: Steps | None = None,
 ) -> ConfigurationResult:
-    """Search every question with one configuration, judge the rankings and score them."""
+    """Search every question with one configuration, judge the rankings and score them
+    (``steps`` advances by one per question)."""
     judged: list[JudgedQuestion] = []
     chars: dict[int, list[int]] = {5: [], 10: []}
     details: list[dict[str, Any]] = []
@@ -169,6 +180,8 @@ def judge_configuration(
                 "top": [f"{c.doc_id} | {c.chunk_id}" for c in ranking[:3]],
             }
         )
+        if steps is not None:
+            steps.advance()
     seconds = time.perf_counter() - started
     metrics = evaluate_judged(judged)
     # Recall@k rewards big chunks: report how much text the top k hand to the reader.
@@ -191,15 +204,17 @@ def run_team_benchmark(
     k: int = DEFAULT_DEPTH,
     weights: tuple[float, float] | None = None,
     answers: bool = True,
+    progress: ProgressCallback | None = None,
 ) -> EvalRun:
     """Evaluate the named configurations (ours and the baseline) on the same questions and corpus.
 
     With ``answers`` the answer path (``Assistant.ask``) is evaluated too, unanswerable questions
-    included (see :mod:`evals.answer_eval`).
+    included (see :mod:`evals.answer_eval`). ``progress(label, done, total)`` counts the corpus
+    files, then the questions of every configuration (and of the answers, as one step).
     """
     started = time.perf_counter()
     settings = eval_settings(embedder, team_index_name(roots), cache_dir)
-    index, corpus = open_team_index(settings, roots)
+    index, corpus = open_team_index(settings, roots, progress)
     notes: list[str] = []
     try:
         known = {r.doc_id for r in index.manifest.documents()}
@@ -226,15 +241,20 @@ def run_team_benchmark(
         order = {name: i for i, name in enumerate(configuration_names)}
         configurations.sort(key=lambda c: order[c.name])
         results = []
+        steps = Steps(progress, len(questions) * (len(configurations) + answers))
         for configuration in configurations:
             log.info("evaluating %s on %d questions", configuration.name, len(questions))
-            results.append(judge_configuration(configuration, questions, max(k, DEFAULT_DEPTH)))
+            steps.start(configuration.name)
+            results.append(judge_configuration(configuration, questions, max(k, DEFAULT_DEPTH), steps))
         answer_result = None
         if answers:
             from assistant.service import Assistant
 
             log.info("evaluating answers on %d questions", len(questions))
+            steps.start("Antworten")
             answer_result = evaluate_answers(Assistant(index, settings), questions)
+            steps.advance(len(questions))
+        steps.finish()
     finally:
         index.close()
     unanswerable = sum(q.unanswerable for q in questions)

@@ -22,6 +22,7 @@ from assistant.index import Index
 from assistant.index.chroma_store import ChromaStore
 from assistant.index.maintenance import IndexCounts, rebuild_index
 from assistant.index.opening import open_index
+from assistant.progress import ProgressCallback, Steps
 
 SAMPLES = 5
 INFO_FILE = "backup.json"
@@ -68,9 +69,16 @@ def _check_target(dest: Path) -> None:
         raise ConfigError(f"Das Sicherungsziel {dest} existiert bereits und ist nicht leer.")
 
 
-def backup_index(settings: Settings, embedder: Embedder, dest: Path) -> BackupReport:
-    """Copy the index behind ``settings`` into ``dest`` and verify the copy."""
+def backup_index(
+    settings: Settings, embedder: Embedder, dest: Path, progress: ProgressCallback | None = None
+) -> BackupReport:
+    """Copy the index behind ``settings`` into ``dest`` and verify the copy.
+
+    ``progress(label, done, total)`` hears each step (six or seven) start and the end.
+    """
     _check_target(dest)
+    embedded = not settings.chroma_url
+    steps = Steps(progress, 7 if embedded else 6)
     # The copy is self-contained: an embedded manifest file and embedded Chroma in ``dest``, never
     # the shared database or the Chroma server (whose live collection the copy check would drop).
     copy_settings = Settings(
@@ -81,22 +89,37 @@ def backup_index(settings: Settings, embedder: Embedder, dest: Path) -> BackupRe
         chroma_url=None,
     )
     with open_index(settings, write=True, purpose="backup", embedder=embedder) as index:
+        steps.start("Abgleich mit dem Manifest")
         index.reconcile()  # a crashed ingest's leftovers are not worth keeping
+        steps.advance()
+        steps.start("Stichwortindex")
         index.rebuild_lexical()
+        steps.advance()
+        steps.start("Zählung und Stichproben")
         counts = IndexCounts.of(index)
         samples = sample_results(index)
+        steps.advance()
         target = copy_settings.index_dir
         target.mkdir(parents=True)
+        steps.start("Manifest kopieren")
         index.manifest.backup_to(target / "manifest.sqlite")
+        steps.advance()
+        steps.start("Stichwortindex kopieren")
         shutil.copytree(index.lexical_dir, target / "lexical")
-        embedded = not settings.chroma_url
+        steps.advance()
         if embedded:
+            steps.start("Chroma-Dateien kopieren")
             # Release Chroma's files so the copy is what a fresh open would read; the lock stays held.
             index.chroma.close()
             shutil.copytree(settings.index_dir / "chroma", target / "chroma")
+            steps.advance()
         info = {"counts": asdict(counts), "samples": samples, "embedding_model": embedder.name}
         (dest / INFO_FILE).write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
-    _verify_copy(copy_settings, embedder, counts, samples, rebuild_vectors=not embedded)
+    steps.start("Kopie prüfen")
+    _verify_copy(
+        copy_settings, embedder, counts, samples, rebuild_vectors=not embedded, progress=steps.nested()
+    )
+    steps.finish()
     return BackupReport(path=str(dest), counts=counts, samples=len(samples), vectors_copied=embedded)
 
 
@@ -107,12 +130,13 @@ def _verify_copy(
     samples: dict[str, dict[str, list[str]]],
     *,
     rebuild_vectors: bool,
+    progress: ProgressCallback | None = None,
 ) -> None:
     with open_index(
         settings, write=True, purpose="backup check", embedder=embedder, discard_vectors=rebuild_vectors
     ) as copy:
         if rebuild_vectors:
-            rebuild_index(copy)
+            rebuild_index(copy, progress)
         copied_counts = IndexCounts.of(copy)
         copied_samples = sample_results(copy)
     if _comparable(copied_counts) != _comparable(counts) or copied_samples != samples:
@@ -122,12 +146,15 @@ def _verify_copy(
         )
 
 
-def restore_index(settings: Settings, embedder: Embedder, src: Path) -> IndexCounts:
+def restore_index(
+    settings: Settings, embedder: Embedder, src: Path, progress: ProgressCallback | None = None
+) -> IndexCounts:
     """Replace the index behind ``settings`` with the backup in ``src`` and verify it.
 
     The manifest is restored into the existing file, so processes that have it open see
     the restored content; vectors come from the backup's Chroma files (embedded) or are
-    rebuilt from the embedding cache (Chroma server).
+    rebuilt from the embedding cache (Chroma server). ``progress(label, done, total)`` hears
+    the three steps (manifest, vectors, check) start and the end.
     """
     source = src / settings.index_name
     info_path = src / INFO_FILE
@@ -147,8 +174,12 @@ def restore_index(settings: Settings, embedder: Embedder, src: Path) -> IndexCou
     with open_index(
         settings, write=True, purpose="restore", embedder=embedder, discard_vectors=True
     ) as index:
+        steps = Steps(progress, 3)
+        steps.start("Manifest zurückspielen")
         index.manifest.restore_from(source / "manifest.sqlite")
+        steps.advance()
         if copy_vectors:
+            steps.start("Chroma-Dateien kopieren")
             index.chroma.close()
             chroma_dir = settings.index_dir / "chroma"
             shutil.rmtree(chroma_dir, ignore_errors=True)
@@ -156,7 +187,10 @@ def restore_index(settings: Settings, embedder: Embedder, src: Path) -> IndexCou
             index.chroma = ChromaStore(chroma_dir, embedder.name, timeout_s=settings.chroma_timeout_s)
             index.rebuild_lexical()
         else:
-            rebuild_index(index)
+            steps.start("Vektoren aus dem Embedding-Cache")
+            rebuild_index(index, steps.nested())
+        steps.advance()
+        steps.start("Prüfung")
         counts = IndexCounts.of(index)
         samples = sample_results(index)
     expected = IndexCounts(**info["counts"])
@@ -165,4 +199,5 @@ def restore_index(settings: Settings, embedder: Embedder, src: Path) -> IndexCou
             f"Der wiederhergestellte Index weicht von der Sicherung in {src} ab "
             f"(Zählung {asdict(counts)} statt {asdict(expected)})."
         )
+    steps.finish()
     return counts

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from assistant.index import Index
 from assistant.index.lexical import LexicalIndex
 from assistant.index.manifest import text_hash
+from assistant.progress import ProgressCallback, Steps
 
 log = logging.getLogger(__name__)
 
@@ -168,42 +169,68 @@ class RepairReport:
     incomplete_documents: list[str] = field(default_factory=list)
 
 
-def repair_index(index: Index) -> RepairReport:
-    """Bring Chroma and the lexical index in line with the manifest (a writable index)."""
+def repair_index(index: Index, progress: ProgressCallback | None = None) -> RepairReport:
+    """Bring Chroma and the lexical index in line with the manifest (a writable index).
+
+    ``progress(label, done, total)`` hears each of the five steps start and the end.
+    """
+    steps = Steps(progress, 5)
     before = index.embeddings_computed
+    steps.start("Abgleich mit dem Manifest")
     reconciled = index.reconcile()
+    steps.advance()
+    steps.start("Stichwortindex")
     index.rebuild_lexical()
+    steps.advance()
     report = RepairReport(
         staged_discarded=reconciled.staged_discarded,
         orphans_deleted=reconciled.orphans_deleted,
         vectors_restored=reconciled.vectors_restored,
         embeddings_computed=index.embeddings_computed - before,
-        latent_terms_computed=index.backfill_latent_terms(),
-        unit_vectors_computed=index.backfill_unit_vectors(),
         lexical_rebuilt=True,
     )
+    _backfill(index, report, steps)
+    steps.start("Prüfung")
     report.incomplete_documents = verify_index(index).incomplete_documents
+    steps.finish()
     return report
 
 
-def rebuild_index(index: Index) -> RepairReport:
+def rebuild_index(index: Index, progress: ProgressCallback | None = None) -> RepairReport:
     """Write every visible chunk into an empty Chroma and rebuild the lexical index.
 
     Open the index with ``Index(..., write=True, discard_vectors=True)``; vectors come from
-    the embedding cache, only chunks missing there are embedded again.
+    the embedding cache, only chunks missing there are embedded again. ``progress(label, done,
+    total)`` counts the chunks written, then the four closing steps.
     """
     before = index.embeddings_computed
     report = RepairReport(staged_discarded=len(index.manifest.discard_staged()))
     ids = sorted(index.manifest.visible_ids())
+    steps = Steps(progress, len(ids) + 4)
+    steps.start("Vektoren schreiben")
     for start in range(0, len(ids), UPSERT_BATCH):
         batch = list(index.manifest.chunks(ids[start : start + UPSERT_BATCH]).values())
         index.chroma.upsert(batch, index.embed_chunks(batch))  # cache first, embeds only what is missing
         report.vectors_written += len(batch)
-    report.latent_terms_computed = index.backfill_latent_terms()
-    report.unit_vectors_computed = index.backfill_unit_vectors()
+        steps.advance(len(batch))
+    _backfill(index, report, steps)
+    steps.start("Stichwortindex")
     index.rebuild_lexical()
     report.lexical_rebuilt = True
+    steps.advance()
     report.embeddings_computed = index.embeddings_computed - before
+    steps.start("Prüfung")
     report.incomplete_documents = verify_index(index).incomplete_documents
+    steps.finish()
     log.info("rebuilt index %s: %s", index.settings.index_dir, report)
     return report
+
+
+def _backfill(index: Index, report: RepairReport, steps: Steps) -> None:
+    """Latent terms and sentence vectors for chunks that lack them (two steps)."""
+    steps.start("Latente Terme")
+    report.latent_terms_computed = index.backfill_latent_terms()
+    steps.advance()
+    steps.start("Satzvektoren")
+    report.unit_vectors_computed = index.backfill_unit_vectors()
+    steps.advance()

@@ -11,8 +11,10 @@ from rich.table import Table
 
 from assistant.config import get_settings
 from assistant.errors import AssistantError, NotFoundError
+from assistant.progress import as_started
 from assistant.service import Assistant
-from kommunal.cli.output import EXIT_FAILED_INPUT, JsonOpt, emit_json, err, fail, out
+from kommunal.cli.output import EXIT_FAILED_INPUT, JsonOpt, emit_json, fail, out
+from kommunal.cli.progress import progress_bar
 
 if TYPE_CHECKING:
     from ingestion.report import IngestReport
@@ -40,18 +42,8 @@ def ingest(
     try:
         with Assistant.open(settings, write=True, purpose="ingest") as assistant:
             ingestor = Ingestor(assistant.index, settings)
-            if as_json or not err.is_terminal:
-                report = ingestor.run(paths, prune=prune)
-            else:
-                from rich.progress import Progress
-
-                with Progress(console=err, transient=True) as bar:
-                    task = bar.add_task("Einlesen", total=None)
-
-                    def progress(name: str, number: int, total: int) -> None:
-                        bar.update(task, total=total, completed=number - 1, description=name[-50:])
-
-                    report = ingestor.run(paths, prune=prune, progress=progress)
+            with progress_bar("Einlesen", as_json=as_json) as progress:
+                report = ingestor.run(paths, prune=prune, progress=as_started(progress))
     except AssistantError as exc:
         raise fail(exc, as_json) from exc
     if as_json:

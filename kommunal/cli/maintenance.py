@@ -17,6 +17,7 @@ from assistant.errors import AssistantError
 from assistant.index import Index
 from assistant.index.opening import open_index
 from kommunal.cli.output import JsonOpt, emit_json, err, fail, out
+from kommunal.cli.progress import progress_bar
 
 EXIT_MISMATCH = 1
 
@@ -46,7 +47,8 @@ def verify(
         with open_index(settings, write=True, purpose="verify") as index:
             report = verify_index(index)
             if repair and not report.ok:
-                result = repair_index(index)
+                with progress_bar("Reparatur", as_json=as_json) as progress:
+                    result = repair_index(index, progress)
                 reingested = _reingest(index, result.incomplete_documents)
                 repaired = {**asdict(result), "reingested": reingested}
                 report = verify_index(index)
@@ -66,8 +68,11 @@ def rebuild(as_json: JsonOpt = False) -> None:
 
     settings = get_settings()
     try:
-        with open_index(settings, write=True, purpose="rebuild", discard_vectors=True) as index:
-            result = rebuild_index(index)
+        with (
+            open_index(settings, write=True, purpose="rebuild", discard_vectors=True) as index,
+            progress_bar("Neuaufbau", as_json=as_json) as progress,
+        ):
+            result = rebuild_index(index, progress)
             reingested = _reingest(index, result.incomplete_documents)
             report = verify_index(index)
     except AssistantError as exc:
@@ -91,7 +96,8 @@ def backup(
 
     settings = get_settings()
     try:
-        report = backup_index(settings, create_embedder(settings), dest)
+        with progress_bar("Sicherung", as_json=as_json) as progress:
+            report = backup_index(settings, create_embedder(settings), dest, progress)
     except AssistantError as exc:
         raise fail(exc, as_json) from exc
     if as_json:
@@ -115,7 +121,8 @@ def restore(
 
     settings = get_settings()
     try:
-        counts = restore_index(settings, create_embedder(settings), src)
+        with progress_bar("Wiederherstellung", as_json=as_json) as progress:
+            counts = restore_index(settings, create_embedder(settings), src, progress)
     except AssistantError as exc:
         raise fail(exc, as_json) from exc
     if as_json:
