@@ -11,9 +11,8 @@ import typer
 from rich.table import Table
 
 from assistant.config import get_settings
-from assistant.errors import AssistantError
-from assistant.service import Assistant
-from kommunal.cli.output import JsonOpt, emit_json, err, fail, out
+from kommunal.cli.output import JsonOpt, emit_json, err, out
+from kommunal.cli.session import with_assistant
 
 documents_app = typer.Typer(no_args_is_help=True, help="Dokumente im Index auflisten und entfernen.")
 feedback_app = typer.Typer(no_args_is_help=True, help="Rückmeldungen (👍/👎) auswerten.")
@@ -28,12 +27,7 @@ def register(app: typer.Typer) -> None:
 
 def status(as_json: JsonOpt = False) -> None:
     """Zustand des Index: Dokumente, Abschnitte, Vektoren, Modell."""
-    settings = get_settings()
-    try:
-        with Assistant.open(settings, purpose="status") as assistant:
-            info = assistant.index.status()
-    except AssistantError as exc:
-        raise fail(exc, as_json) from exc
+    info = with_assistant("status", as_json, lambda assistant: assistant.index.status())
     if as_json:
         emit_json(info)
         return
@@ -44,12 +38,7 @@ def status(as_json: JsonOpt = False) -> None:
 @documents_app.command("list")
 def documents_list(as_json: JsonOpt = False) -> None:
     """Alle eingelesenen Dokumente."""
-    settings = get_settings()
-    try:
-        with Assistant.open(settings, purpose="documents list") as assistant:
-            docs = assistant.index.documents()
-    except AssistantError as exc:
-        raise fail(exc, as_json) from exc
+    docs = with_assistant("documents list", as_json, lambda assistant: assistant.index.documents())
     if as_json:
         emit_json([d.model_dump() for d in docs])
         return
@@ -70,12 +59,12 @@ def documents_remove(
     """Ein Dokument und alle seine Abschnitte aus dem Index entfernen."""
     from ingestion.library import DocumentLibrary
 
-    settings = get_settings()
-    try:
-        with Assistant.open(settings, write=True, purpose="documents remove") as assistant:
-            removed = DocumentLibrary(assistant.index, settings).remove(doc_id)
-    except AssistantError as exc:
-        raise fail(exc, as_json) from exc
+    removed = with_assistant(
+        "documents remove",
+        as_json,
+        lambda assistant: DocumentLibrary(assistant.index, assistant.settings).remove(doc_id),
+        write=True,
+    )
     if as_json:
         emit_json({"doc_id": doc_id, "removed_chunks": removed})
     else:

@@ -9,11 +9,10 @@ import typer
 from rich.table import Table
 
 from assistant.config import get_settings
-from assistant.errors import AssistantError
-from assistant.service import Assistant
 from kommunal.cli.draft_request import build_request
 from kommunal.cli.filters import DocSetOpt, MunicipalityOpt, search_filters
-from kommunal.cli.output import JsonOpt, emit_json, err, fail, out
+from kommunal.cli.output import JsonOpt, emit_json, err, out
+from kommunal.cli.session import with_assistant
 
 
 def register(app: typer.Typer) -> None:
@@ -62,19 +61,17 @@ def draft(
 ) -> None:
     """Einen Abschnitt der Digitalen Agenda entwerfen: gegliedert, jede Aussage mit Quelle."""
     request = build_request(section, topic, name, inhabitants, kind, length, notes, doc_type=doc_type)
-    settings = get_settings()
-    try:
-        filters = search_filters(None, None, municipality, doc_set)
-        with Assistant.open(settings, purpose="draft") as assistant:
-            result = assistant.draft(request, filters)
-    except AssistantError as exc:
-        raise fail(exc, as_json) from exc
+    result = with_assistant(
+        "draft",
+        as_json,
+        lambda assistant: assistant.draft(request, search_filters(None, None, municipality, doc_set)),
+    )
     from functools import partial
 
     from assistant.drafting import render_docx, render_odt
 
     files: dict[str, str] = {}
-    docx_in_template = partial(render_docx, template=settings.docx_template)
+    docx_in_template = partial(render_docx, template=get_settings().docx_template)
     for path, content in ((docx, docx_in_template), (odt, render_odt)):
         if path is not None:
             path.write_bytes(content(result))
