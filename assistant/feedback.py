@@ -8,6 +8,7 @@ eval case (see ``evals/datasets/README.md``) that a maintainer confirms before i
 
 from __future__ import annotations
 
+import builtins
 import json
 import uuid
 from datetime import UTC, datetime
@@ -108,7 +109,7 @@ class FeedbackStore:
         rows = self._db.execute(query + order, params).dicts()
         return [Feedback(**{**row, "sources": json.loads(row["sources"])}) for row in rows]
 
-    def candidate_cases(self) -> list[dict[str, object]]:
+    def candidate_cases(self) -> builtins.list[dict[str, object]]:
         """Negative feedback as candidate eval cases (dataset format of evals/), unconfirmed.
 
         The cited sources are what the assistant *used*, not necessarily what is right: the

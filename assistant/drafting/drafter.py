@@ -65,7 +65,7 @@ class Drafter:
         (see :mod:`assistant.drafting.progress`; after a fallback the writing starts again)."""
         started = time.perf_counter()
         subtopics = self.gatherer.subtopics(request)
-        outline = load_structure().outline(request.doc_type, request.form or ())
+        outline = load_structure().outline(request.doc_type, list(request.form or ()))
         reporter = ProgressReporter(progress, len(outline))
         evidence = []
         for index, spec in enumerate(outline):

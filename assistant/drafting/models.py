@@ -61,7 +61,7 @@ class MunicipalityProfile(BaseModel):
 
     def describe(self) -> str:
         """German one-line description, e.g. "Gemeinde Auenried (Kleinstadt, 8.200 Einwohner)"."""
-        details = []
+        details: list[str] = []
         if self.size_class and self.size_class != self.kind:
             details.append(self.size_class)
         if self.inhabitants:

@@ -50,8 +50,10 @@ class SentenceTransformerEmbedder:
         self.name = f"sentence-transformers/{Path(path).name if Path(path).exists() else model}"
         if model.lower() in PACKAGED_MODELS:
             self.name = "sentence-transformers/all-MiniLM-L6-v2"
-        self.dim = int(self._model.get_embedding_dimension())
-        self.max_tokens = int(self._model.max_seq_length)
+        dim, max_tokens = self._model.get_embedding_dimension(), self._model.max_seq_length
+        if dim is None or max_tokens is None:
+            raise ConfigError(f"Das Modell {model!r} nennt keine Vektorgröße oder Eingabelänge.")
+        self.dim, self.max_tokens = int(dim), int(max_tokens)
         self.batch_size = batch_size
 
     def count_tokens(self, text: str) -> int:

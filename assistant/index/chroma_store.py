@@ -75,7 +75,7 @@ def where_clause(filters: SearchFilters | None) -> dict[str, Any] | None:
     if filters.doc_ids is not None:
         clauses.append({"doc_id": {"$in": list(filters.doc_ids) or ["\x00"]}})
     if filters.doc_sets is not None:
-        flags = [{set_flag(name): True} for name in sorted(set(filters.doc_sets))]
+        flags: list[dict[str, Any]] = [{set_flag(name): True} for name in sorted(set(filters.doc_sets))]
         if not flags:
             flags = [{"doc_id": "\x00"}]  # no set allowed: match nothing
         clauses.append(flags[0] if len(flags) == 1 else {"$or": flags})
@@ -156,7 +156,7 @@ class ChromaStore:
                 client.close()
             except Exception as exc:  # noqa: BLE001 - closing must not hide the caller's own error
                 log.warning("closing Chroma client for %s failed: %s", self.where, exc)
-            self.client = None
+            self.client = None  # type: ignore[assignment]
 
     def _open_collection(self) -> Any:
         return self.client.get_or_create_collection(

@@ -57,8 +57,9 @@ class LexicalIndex:
         if not chunk_list:
             self._bm25 = None
             return
-        self._bm25 = bm25s.BM25()
-        self._bm25.index(corpus_tokens, show_progress=False)
+        bm25 = bm25s.BM25()
+        bm25.index(corpus_tokens, show_progress=False)
+        self._bm25 = bm25
 
     def analyze(self, text: str) -> list[str]:
         """The tokens this index would make of ``text`` (stems plus compound parts)."""

@@ -81,7 +81,7 @@ class DatabaseLock:
                 "Prüfen Sie ASSISTANT_DATABASE_URL und ob der PostgreSQL-Server läuft."
             ) from exc
         deadline = time.monotonic() + timeout_s
-        while not self._connection.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()[0]:
+        while not self._try_lock():
             if time.monotonic() >= deadline:
                 holder = self._holder() or "unbekannt"
                 self._connection.close()
@@ -91,6 +91,10 @@ class DatabaseLock:
                     "versuchen Sie es nach dessen Ende erneut oder erhöhen Sie ASSISTANT_LOCK_TIMEOUT_S."
                 )
             time.sleep(0.1)
+
+    def _try_lock(self) -> bool:
+        row = self._connection.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
+        return bool(row and row[0])
 
     def _holder(self) -> str | None:
         # A bigint advisory key is stored as classid (high 32 bits) and objid (low 32 bits).

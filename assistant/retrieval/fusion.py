@@ -35,7 +35,7 @@ def reciprocal_rank_fusion(
 
 def minmax_fusion(rankings: Sequence[list[Passage]], weights: Sequence[float]) -> list[Passage]:
     """Weighted sum of scores min-max normalised per ranking (missing = 0)."""
-    contributions = []
+    contributions: list[list[float]] = []
     for ranking, weight in zip(rankings, weights, strict=True):
         scores = [p.score for p in ranking]
         if not scores:
