@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -55,7 +55,7 @@ def serve(
     # Keep idle connections open longer than clients and proxies do (httpx and many proxies drop
     # theirs after 5 s, uvicorn's default is also 5 s): with equal timeouts a client can send on a
     # connection the server is closing at that moment, which the client sees as a reset.
-    options = {
+    options: dict[str, Any] = {
         "host": host,
         "port": port,
         "log_level": log_level,

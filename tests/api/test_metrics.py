@@ -3,6 +3,11 @@ abstentions, index size; and the same metrics without a key on a separate loopba
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import httpx
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
@@ -110,3 +115,21 @@ def test_separate_metrics_port_on_loopback_without_a_key(make_client: AppFactory
         pass
     else:
         raise AssertionError("the metrics port is still served after shutdown")
+
+
+def test_serve_refuses_the_metrics_port_with_several_workers(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update(
+        ASSISTANT_DATA_DIR=str(tmp_path),
+        ASSISTANT_CHROMA_URL="http://127.0.0.1:9",  # refused before anything connects
+        ASSISTANT_METRICS_PORT="9108",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "kommunal", "serve", "--workers", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 4, done.stderr
+    assert "ASSISTANT_METRICS_PORT" in done.stderr and "Worker" in done.stderr
