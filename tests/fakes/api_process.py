@@ -34,7 +34,9 @@ class ApiProcess:
         while time.monotonic() < deadline:
             assert self.alive(), self.output()
             try:
-                if httpx.get(self.url + "/api/v1/ready", timeout=5).status_code == 200:
+                # /ready may take up to its own 30 s probe on a loaded machine; a shorter client timeout
+                # would give up and start probe after probe.
+                if httpx.get(self.url + "/api/v1/ready", timeout=60).status_code == 200:
                     return self
             except httpx.HTTPError:
                 pass

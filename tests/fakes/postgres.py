@@ -1,9 +1,11 @@
-"""A real, throwaway PostgreSQL cluster on 127.0.0.1 for the storage and multi-replica tests.
+"""A real, throwaway PostgreSQL cluster on 127.0.0.1 for the storage tests and the benches.
 
-Not a fake: the server a deployment runs, started once per test session from ``initdb`` and
-``pg_ctl`` in a temporary directory (as the ``postgres`` system user when the tests run as
-root, since PostgreSQL refuses to run as root). Every test gets a database of its own. Where
-the binaries or the user are missing the tests that need it skip and say why.
+Not a fake: the server a deployment runs, started from ``initdb`` and ``pg_ctl`` in a
+temporary directory (as the ``postgres`` system user when run as root, since PostgreSQL
+refuses to run as root). The binaries are found on PATH or under Debian's
+``/usr/lib/postgresql/<version>/bin``, which is not on PATH. Plain library code without
+pytest, so ``bench/`` can start one too; the fixtures that skip with a reason where it cannot
+start live in ``tests/storage/conftest.py``.
 """
 
 from __future__ import annotations
@@ -15,23 +17,31 @@ import shutil
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.fakes.chroma_server import free_port
 
-SEARCH_PATHS = ("/usr/local/bin", "/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin")
+DEBIAN_ROOT = Path("/usr/lib/postgresql")
 
 
-def _binary(name: str) -> str | None:
+def _version(folder: Path) -> tuple[int, ...]:
+    return tuple(int(part) for part in folder.name.split(".") if part.isdigit())
+
+
+def search_paths() -> list[Path]:
+    """Where the server binaries may be: PATH first, then Debian's per-version folders, newest first."""
+    debian = sorted(DEBIAN_ROOT.glob("*/bin"), key=lambda bin_dir: _version(bin_dir.parent), reverse=True)
+    return [Path("/usr/local/bin"), *debian]
+
+
+def find_binary(name: str) -> str | None:
+    """``initdb`` or ``pg_ctl`` on PATH or in :func:`search_paths`; None when PostgreSQL is missing."""
     found = shutil.which(name)
     if found:
         return found
-    for folder in SEARCH_PATHS:
-        if Path(folder, name).exists():
-            return str(Path(folder, name))
+    for folder in search_paths():
+        if (folder / name).exists():
+            return str(folder / name)
     return None
 
 
@@ -39,7 +49,7 @@ class PostgresCluster:
     """``initdb`` + ``pg_ctl start`` in a temp dir; ``url(db)`` for each database it creates."""
 
     def __init__(self) -> None:
-        self.initdb, self.pg_ctl = _binary("initdb"), _binary("pg_ctl")
+        self.initdb, self.pg_ctl = find_binary("initdb"), find_binary("pg_ctl")
         if not (self.initdb and self.pg_ctl):
             raise RuntimeError("initdb/pg_ctl not found (Debian: apt-get install postgresql)")
         self.user = "postgres" if os.geteuid() == 0 else None
@@ -87,32 +97,3 @@ class PostgresCluster:
         with contextlib.suppress(RuntimeError):
             self._run(self.pg_ctl, "-D", str(self.data), "-m", "immediate", "stop")
         shutil.rmtree(self.root, ignore_errors=True)
-
-
-@pytest.fixture(scope="session")
-def postgres_cluster() -> Iterator[PostgresCluster]:
-    """The session's PostgreSQL server, or a skip naming why it cannot run here."""
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        pytest.skip("psycopg is not installed (pip install 'psycopg[binary]')")
-    try:
-        cluster = PostgresCluster().start()
-    except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
-        pytest.skip(f"PostgreSQL cannot be started here: {exc}")
-    yield cluster
-    cluster.stop()
-
-
-@pytest.fixture
-def postgres_url(postgres_cluster: PostgresCluster) -> str:
-    """URL of a new empty database on the session's server."""
-    return postgres_cluster.create_database()
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest) -> str | None:
-    """Run a test once on SQLite files (None) and once on PostgreSQL (a fresh database's URL)."""
-    if request.param == "sqlite":
-        return None
-    return request.getfixturevalue("postgres_url")

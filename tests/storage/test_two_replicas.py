@@ -1,14 +1,23 @@
-"""Two API replicas with nothing shared but PostgreSQL and a Chroma server (issue 17).
+"""Two API replicas and two Slack bots with nothing shared but PostgreSQL and a Chroma server (issue 17).
 
-Each replica has its own empty data directory — as on two hosts. An upload through one is
-answered by the other after its generation check (its lexical index is its own read model);
-a key revoked through one host's store is refused by the other replica at the next request.
+Each process has its own empty data directory — as on two hosts. An upload through one API
+replica is answered by the other after its generation check (its lexical index is its own read
+model); a key revoked through one host's store is refused by the other replica at the next
+request. The same Slack event delivered to both bot hosts is answered once: the claim is a row
+in PostgreSQL, not a file in either data directory.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Self
 
 import httpx
 import pytest
@@ -19,7 +28,10 @@ from assistant.index import Index
 from assistant.index.maintenance import rebuild_index
 from assistant.index.manifest import Manifest
 from kommunal.api.keys import KeyStore
+from tests.bots.conftest import BOT_TOKEN, PUBLIC_CHANNEL, SIGNING_SECRET, SlackBot, has_feedback
 from tests.fakes.api_process import ApiProcess
+from tests.fakes.chroma_server import free_port
+from tests.fakes.slack_api import BOT_USER_ID, FakeSlackAPI
 
 pytestmark = pytest.mark.slow  # PostgreSQL, a Chroma server and two API processes with the model
 
@@ -112,3 +124,101 @@ def test_an_upload_on_one_replica_is_answered_by_the_other(shared, replicas, tmp
     refused = ask(host_b, reader)
     assert refused.status_code == 401, refused.text
     assert ask(host_a, reader).status_code == 401
+
+
+class SlackBotProcess:
+    """``python -m kommunal slack --http`` as a process of its own: one bot host."""
+
+    def __init__(self, env: dict[str, str], log: Path, slack: FakeSlackAPI, settings: Settings) -> None:
+        self.env = {**os.environ, **env}
+        self.log = log
+        self.port = free_port()
+        self.bot = SlackBot(f"http://127.0.0.1:{self.port}/slack/events", settings, slack)
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout_s: float = 180.0) -> Self:
+        """Start and wait until a signed ``url_verification`` comes back with its challenge."""
+        command = [sys.executable, "-m", "kommunal", "slack", "--http", "--port", str(self.port)]
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(command, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+        probe = json.dumps({"token": "legacy", "type": "url_verification", "challenge": "bereit"})
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.output()
+            try:
+                if self.bot.post(probe, "application/json").text.strip('"{} ').endswith("bereit"):
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError(f"Slack bot on port {self.port} did not start: {self.output()}")
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+@pytest.fixture
+def slack_hosts(shared: Settings, tmp_path) -> Iterator[tuple[FakeSlackAPI, list[SlackBotProcess]]]:
+    """Two bot processes, each with its own data directory, against one Slack Web API fake."""
+    started: list[SlackBotProcess] = []
+    with FakeSlackAPI() as slack:
+        database_url = shared.database_url.get_secret_value()
+        try:
+            for name in ("bot-a", "bot-b"):
+                env = replica_env(tmp_path / name, str(shared.chroma_url), database_url)
+                env |= {
+                    "ASSISTANT_INDEX_NAME": shared.index_name,
+                    "ASSISTANT_SLACK_BOT_TOKEN": BOT_TOKEN,
+                    "ASSISTANT_SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                    "ASSISTANT_SLACK_BASE_URL": slack.api_url,
+                    "ASSISTANT_LOG_LEVEL": "INFO",
+                }
+                started.append(SlackBotProcess(env, tmp_path / f"{name}.log", slack, shared).start())
+            yield slack, started
+        finally:
+            for bot in started:
+                bot.stop()
+
+
+def test_the_same_slack_event_on_two_bot_hosts_is_answered_once(slack_hosts, shared, tmp_path):
+    slack, hosts = slack_hosts
+    text = f"<@{BOT_USER_ID}> Wie viel spart die Gemeinde Kessbach mit openDesk?"
+    ts = slack.add_message(PUBLIC_CHANNEL, text, user="UHUMAN01")
+    event = {"type": "app_mention", "user": "UHUMAN01", "text": text, "ts": ts}
+    event |= {"channel": PUBLIC_CHANNEL, "event_ts": ts, "client_msg_id": "3f1c0de2-two-hosts"}
+
+    # The same delivery (one event_id) reaches both hosts at once, as behind a load balancer
+    # that retries on the other host.
+    with ThreadPoolExecutor(2) as pool:
+        responses = list(pool.map(lambda h: h.bot.send_event(event, event_id="EvTWOHOSTS1"), hosts))
+    assert [r.status_code for r in responses] == [200, 200]
+    # The loser drops it synchronously, before its 200: nothing of it is still pending.
+    dropped = [h for h in hosts if "duplicate delivery ignored event_id=EvTWOHOSTS1" in h.output()]
+    assert len(dropped) == 1, [h.output()[-2000:] for h in hosts]
+
+    in_thread = lambda call: call.params.get("thread_ts") == ts  # noqa: E731
+    slack.wait_for("chat.postMessage", lambda c: in_thread(c) and has_feedback(c.params))
+    slack.wait_for("chat.delete")  # the winner removed its placeholder: its work is done
+
+    # The same message again under new event ids (Slack's second subscription, a retry with a
+    # new id) to each host: the message claim in PostgreSQL holds on both.
+    for n, host in enumerate(hosts, start=2):
+        assert host.bot.send_event(event, event_id=f"EvTWOHOSTS{n}").status_code == 200
+    # Later questions on both hosts are answered after those duplicates were looked at.
+    later = [host.bot.mention(PUBLIC_CHANNEL, "Was ist das Digitallotsen-Programm?")[0] for host in hosts]
+    for later_ts in later:
+        hosts[0].bot.wait_for_answer(PUBLIC_CHANNEL, later_ts)
+
+    posts = [c.params for c in slack.calls_to("chat.postMessage") if in_thread(c)]
+    assert len([p for p in posts if has_feedback(p)]) == 1, posts  # exactly one answer
+    assert len(posts) == 2, posts  # and the one placeholder of the host that answered
+    # Nothing of the bot state sits in either host's data directory.
+    assert [p for name in ("bot-a", "bot-b") for p in (tmp_path / name).rglob("*.sqlite*")] == []
