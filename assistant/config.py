@@ -260,7 +260,9 @@ class Settings(BaseSettings):
     @classmethod
     def _database_url_is_postgres(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().startswith(("postgresql://", "postgres://")):
-            raise ValueError("erwartet eine PostgreSQL-Adresse postgresql://benutzer:passwort@host:port/datenbank")
+            raise ValueError(
+                "erwartet eine PostgreSQL-Adresse postgresql://benutzer:passwort@host:port/datenbank"
+            )
         return value
 
     @field_validator("log_level", mode="before")

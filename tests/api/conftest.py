@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from assistant.config import Settings
 from kommunal.api import create_app
 from kommunal.api.keys import KeyStore
-from assistant.config import Settings
 
 
 @dataclass

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from assistant.errors import ConfigError, NotFoundError
 from kommunal.api.keys import KeyStore
 from kommunal.cli.main import app
-from assistant.errors import ConfigError, NotFoundError
 
 
 def test_keys_are_stored_hashed_and_verified(tmp_path: Path) -> None:

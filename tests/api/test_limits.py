@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from kommunal.api import create_app
 from assistant.config import Settings
 from assistant.index.lock import IndexLock
+from kommunal.api import create_app
 from tests.api.conftest import AppFactory, Keys, make_keys
 from tests.api.test_ask_search import parse_sse
 from tests.fakes import FakeOpenAIServer

@@ -16,9 +16,9 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
+from assistant.config import Settings
 from kommunal.api import create_app
 from kommunal.api.docs_assets import ASSETS_URL
-from assistant.config import Settings
 
 BASE = "http://testserver"
 PAGES = ("/docs", "/redoc", "/docs/oauth2-redirect")

@@ -14,8 +14,8 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from kommunal.api import create_app
 from assistant.config import Settings
+from kommunal.api import create_app
 from tests.api.conftest import Keys
 
 MAX_EXAMPLES = 6

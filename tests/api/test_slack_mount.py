@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from kommunal.api import create_app
 from assistant.config import Settings
+from kommunal.api import create_app
 
 
 @pytest.mark.parametrize("secret", [None, "geheim"])

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from kommunal.api.keys import KeyStore
 from assistant.config import Settings
+from kommunal.api.keys import KeyStore
 from tests.api.conftest import AppFactory, Keys, upload
 
 INTERN_TEXT = "Der interne Bericht nennt den Haushaltsansatz Zeppelinwiese für 2027."

@@ -6,8 +6,8 @@ import json
 
 from typer.testing import CliRunner
 
-from kommunal.cli.main import app
 from assistant.feedback import Feedback, FeedbackSource, FeedbackStore
+from kommunal.cli.main import app
 
 
 def test_ratings_persist_and_only_negative_become_candidates(tmp_path):

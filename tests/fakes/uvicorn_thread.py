@@ -9,8 +9,8 @@ from contextlib import contextmanager
 
 import uvicorn
 
-from kommunal.api import create_app
 from assistant.config import Settings
+from kommunal.api import create_app
 from tests.fakes.openai_server import unused_port
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from kommunal.api import create_app
 from assistant.config import Settings
 from assistant.errors import IndexUnavailableError
 from assistant.index.chroma_store import ChromaStore
+from kommunal.api import create_app
 
 REPAIR = "python -m assistant rebuild"
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kommunal.cli.main import app
 from assistant.config import Settings
 from assistant.embeddings.fake import HashingEmbedder
 from assistant.index import Index
@@ -19,6 +18,7 @@ from ingestion.doc_ids import doc_id_for
 from ingestion.loaders import load_document
 from ingestion.pipeline import Ingestor, discover
 from ingestion.report import printable
+from kommunal.cli.main import app
 
 TEXTS = {
     "Müll.txt": "Die Müllabfuhr kommt dienstags mit dem Elektrofahrzeug.",
