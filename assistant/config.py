@@ -11,11 +11,20 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
+from assistant import settings_checks as checks
 from assistant.errors import ConfigError
 from assistant.settings_errors import is_complex, settings_error
 
@@ -48,7 +57,9 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         default=Path("data"), description="Where the index, manifest and lexical index live."
     )
-    index_name: str = Field(default="default", description="Name of the index inside the data directory.")
+    index_name: Annotated[str, AfterValidator(checks.safe_index_name)] = Field(
+        default="default", description="Name of the index inside the data directory."
+    )
 
     # Embeddings
     embedding_backend: EmbeddingBackend = Field(
@@ -102,7 +113,7 @@ class Settings(BaseSettings):
     lock_timeout_s: float = Field(
         default=3.0, ge=0, description="How long to wait for another process's lock."
     )
-    database_url: SecretStr | None = Field(
+    database_url: Annotated[SecretStr | None, AfterValidator(checks.postgres_url)] = Field(
         default=None,
         description="postgresql://user:password@host:port/db for the shared state of replicas on "
         "several hosts (manifest, API keys, feedback, Slack dedup); unset: SQLite files in the data "
@@ -179,7 +190,7 @@ class Settings(BaseSettings):
     )
 
     # Drafts (docs/drafting.md)
-    docx_template: Path | None = Field(
+    docx_template: Annotated[Path | None, AfterValidator(checks.word_template)] = Field(
         default=None,
         description="Word template (.dotx or .docx) whose styles DOCX drafts use; its own text is "
         "left out. Unset: python-docx's default template.",
@@ -212,7 +223,9 @@ class Settings(BaseSettings):
     )
 
     # Logs and metrics (assistant/logging_setup.py, kommunal/api/metrics.py, docs/deployment.md)
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] | None = Field(
+    log_level: Annotated[
+        Literal["DEBUG", "INFO", "WARNING", "ERROR"] | None, BeforeValidator(checks.log_level_any_case)
+    ] = Field(
         default=None,
         description="Log level; unset: INFO for serve and slack, WARNING for other commands (-v: INFO).",
     )
@@ -254,41 +267,6 @@ class Settings(BaseSettings):
                 return json.loads(value)
             except ValueError:
                 return value
-        return value
-
-    @field_validator("database_url")
-    @classmethod
-    def _database_url_is_postgres(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not value.get_secret_value().startswith(("postgresql://", "postgres://")):
-            raise ValueError(
-                "erwartet eine PostgreSQL-Adresse postgresql://benutzer:passwort@host:port/datenbank"
-            )
-        return value
-
-    @field_validator("log_level", mode="before")
-    @classmethod
-    def _log_level_any_case(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return value.strip().upper() or None  # 'info' as uvicorn spells it; '' is unset
-        return value
-
-    @field_validator("index_name")
-    @classmethod
-    def _index_name_is_safe(cls, value: str) -> str:
-        if not value.replace("-", "").replace("_", "").isalnum():
-            raise ValueError("der Name darf nur Buchstaben, Ziffern, '-' und '_' enthalten")
-        return value
-
-    @field_validator("docx_template")
-    @classmethod
-    def _docx_template_is_a_word_file(cls, value: Path | None) -> Path | None:
-        # Only what can be seen without reading it; the drafting module says if the content is bad.
-        if value is None or str(value) in ("", "."):
-            return None
-        if value.suffix.lower() not in (".dotx", ".docx"):
-            raise ValueError("erwartet den Pfad einer Word-Vorlage (.dotx oder .docx)")
-        if not value.is_file():
-            raise ValueError(f"die Datei {value} gibt es nicht")
         return value
 
     @property

@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from pydantic_core import ErrorDetails
 from starlette.datastructures import Headers
 
 from assistant.errors import ConfigError
@@ -142,7 +143,7 @@ def _entries(mapping: UserMapping) -> list[tuple[str, SetList]]:
     return entries
 
 
-def _german(error: ErrorDetails) -> str:
+def _german(error: Mapping[str, Any]) -> str:  # a pydantic ErrorDetails
     kind = str(error["type"])
     if kind == "extra_forbidden":
         return "unbekannter Abschnitt; erlaubt sind default, users, emails, domains und roles"
