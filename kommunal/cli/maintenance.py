@@ -6,20 +6,24 @@ index does not match its manifest, 3 index locked or unreachable, 4 configuratio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
-from assistant.config import get_settings
+from assistant.config import Settings, get_settings
+from assistant.embeddings import Embedder
 from assistant.errors import AssistantError
 from assistant.index import Index
 from assistant.index.opening import open_index
+from assistant.progress import ProgressCallback
 from kommunal.cli.output import JsonOpt, emit_json, err, fail, out
 from kommunal.cli.progress import progress_bar
 
 EXIT_MISMATCH = 1
+R = TypeVar("R")
 
 
 def register(app: typer.Typer) -> None:
@@ -91,15 +95,13 @@ def backup(
     as_json: JsonOpt = False,
 ) -> None:
     """Den ganzen Index sichern (Schreiber warten) und die Kopie prüfen."""
-    from assistant.embeddings import create_embedder
     from assistant.index.backup import backup_index
 
-    settings = get_settings()
-    try:
-        with progress_bar("Sicherung", as_json=as_json) as progress:
-            report = backup_index(settings, create_embedder(settings), dest, progress)
-    except AssistantError as exc:
-        raise fail(exc, as_json) from exc
+    report = _with_progress(
+        "Sicherung",
+        as_json,
+        lambda settings, embedder, progress: backup_index(settings, embedder, dest, progress),
+    )
     if as_json:
         emit_json(report.to_json_dict())
         return
@@ -116,19 +118,31 @@ def restore(
     as_json: JsonOpt = False,
 ) -> None:
     """Den Index aus einer Sicherung wiederherstellen und prüfen (ersetzt den aktuellen Index)."""
-    from assistant.embeddings import create_embedder
     from assistant.index.backup import restore_index
 
-    settings = get_settings()
-    try:
-        with progress_bar("Wiederherstellung", as_json=as_json) as progress:
-            counts = restore_index(settings, create_embedder(settings), src, progress)
-    except AssistantError as exc:
-        raise fail(exc, as_json) from exc
+    counts = _with_progress(
+        "Wiederherstellung",
+        as_json,
+        lambda settings, embedder, progress: restore_index(settings, embedder, src, progress),
+    )
     if as_json:
         emit_json({"restored_from": str(src), "counts": asdict(counts)})
         return
     out.print(f"Wiederhergestellt aus {src}: {counts.documents} Dokumente, {counts.chunks} Abschnitte.")
+
+
+def _with_progress(
+    label: str, as_json: bool, work: Callable[[Settings, Embedder, ProgressCallback | None], R]
+) -> R:
+    """``work(settings, embedder, progress)`` under a progress bar; errors end the command."""
+    from assistant.embeddings import create_embedder
+
+    settings = get_settings()
+    try:
+        with progress_bar(label, as_json=as_json) as progress:
+            return work(settings, create_embedder(settings), progress)
+    except AssistantError as exc:
+        raise fail(exc, as_json) from exc
 
 
 def _reingest(index: Index, doc_ids: list[str]) -> list[dict[str, object]]:
