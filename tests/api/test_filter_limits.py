@@ -12,7 +12,7 @@ from assistant.config import Settings
 from assistant.embeddings.fake import HashingEmbedder
 from assistant.errors import InvalidRequestError
 from assistant.index import Index
-from assistant.index.chroma_store import MAX_WHERE_TERMS, where_clause
+from assistant.index.chroma_metadata import MAX_WHERE_TERMS, where_clause
 from assistant.types import MAX_FILTER_VALUES, Chunk, DocumentRecord, SearchFilters
 from tests.api.conftest import Keys, copy_corpus_index, make_keys
 from tests.fakes.api_process import ApiProcess
