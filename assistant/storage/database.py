@@ -10,13 +10,16 @@ which each dialect fills in.
 
 Each thread gets its own connection (and a second one for snapshots, so a write inside a
 snapshot block still works), which keeps transactions of concurrent request threads apart on
-both dialects.
+both dialects. A thread's connections are closed when the thread ends: the API's worker
+threads come and go (anyio retires an idle one after 10 s), and connections kept for dead
+threads used up PostgreSQL's ``max_connections`` after a few bursts of load.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
+import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -105,16 +108,20 @@ class Database(ABC):
     def _connection(self, kind: str = "main") -> Any:
         if self._closed:
             raise RuntimeError(f"database {self.description} is closed")
-        connection = getattr(self._local, kind, None)
+        owned: _ThreadConnections | None = getattr(self._local, "owned", None)
+        if owned is None:
+            owned = self._local.owned = _ThreadConnections()
+        connection = owned.by_kind.get(kind)
         if connection is not None and not self._usable(connection):
-            with self._guard:
-                self._connections.remove(connection)
+            _release(connection, self._connections, self._guard)
             connection = None
         if connection is None:
             connection = self._connect()
-            setattr(self._local, kind, connection)
+            owned.by_kind[kind] = connection
             with self._guard:
                 self._connections.append(connection)
+            # Only this thread's local storage refers to ``owned``: it goes when the thread ends.
+            weakref.finalize(owned, _release, connection, self._connections, self._guard)
         return connection
 
     def _run(self, connection: Any, sql: str, params: Sequence[Any]) -> Result:
@@ -194,6 +201,24 @@ class Database(ABC):
                 with contextlib.suppress(Exception):  # best effort: the server may be gone
                     connection.close()
             self._connections.clear()
+
+
+class _ThreadConnections:
+    """The connections one thread opened, by kind ("main", "snapshot"); kept in its thread-local."""
+
+    __slots__ = ("__weakref__", "by_kind")
+
+    def __init__(self) -> None:
+        self.by_kind: dict[str, Any] = {}
+
+
+def _release(connection: Any, connections: list[Any], guard: threading.Lock) -> None:
+    """Close ``connection`` (best effort: the server may be gone) and forget it."""
+    with guard:
+        if connection in connections:
+            connections.remove(connection)
+    with contextlib.suppress(Exception):
+        connection.close()
 
 
 def _finish(connection: Any, statement: str) -> None:
