@@ -23,10 +23,6 @@ import httpx
 import pytest
 
 from assistant.config import Settings
-from assistant.embeddings import create_embedder
-from assistant.index import Index
-from assistant.index.maintenance import rebuild_index
-from assistant.index.manifest import Manifest
 from kommunal.api.keys import KeyStore
 from tests.bots.conftest import BOT_TOKEN, PUBLIC_CHANNEL, SIGNING_SECRET, SlackBot, has_feedback
 from tests.fakes.api_process import ApiProcess
@@ -50,27 +46,6 @@ def replica_env(data_dir: Path, chroma_url: str, database_url: str) -> dict[str,
         "ASSISTANT_CHROMA_TIMEOUT_S": "5",
         "ASSISTANT_API_RATE_LIMIT_PER_MINUTE": "0",
     }
-
-
-@pytest.fixture
-def shared(corpus_settings, chroma_server, postgres_url, tmp_path) -> Settings:
-    """The sample-corpus index moved into PostgreSQL (through a backup file) and Chroma (from its cache)."""
-    settings = Settings(
-        data_dir=tmp_path / "mover",
-        index_name=corpus_settings.index_name,
-        chroma_url=chroma_server.url,
-        database_url=postgres_url,
-    )
-    copy = tmp_path / "manifest-copy.sqlite"
-    source = Manifest(corpus_settings.index_dir / "manifest.sqlite")
-    source.backup_to(copy)
-    source.close()
-    target = Manifest.for_settings(settings)
-    target.restore_from(copy)
-    target.close()
-    with Index(settings, create_embedder(settings), write=True, discard_vectors=True) as index:
-        rebuild_index(index)
-    return settings
 
 
 @pytest.fixture
