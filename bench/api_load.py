@@ -82,7 +82,8 @@ async def client_loop(
             load.latencies.append(time.perf_counter() - started)
             load.per_replica[replica] += 1
         else:
-            load.errors[f"HTTP {response.status_code}"] += 1
+            detail = response.text[:500] if response.status_code >= 500 else ""
+            load.errors[f"HTTP {response.status_code} {detail}".strip()] += 1
 
 
 async def run_load(urls: list[str], token: str, clients: int, seconds: float, requests: int | None) -> Load:
@@ -122,6 +123,7 @@ def measure(deployment: Deployment, replicas: int, args: argparse.Namespace) -> 
             run_load(running.urls, deployment.token, args.clients, args.seconds, args.requests)
         )
         rss_after = sum(rss_mib(p.pid) for p in running.processes)
+        connections = deployment.connections()
     answered = len(load.latencies)
     return {
         "replicas": str(replicas),
@@ -132,6 +134,7 @@ def measure(deployment: Deployment, replicas: int, args: argparse.Namespace) -> 
         "errors": f"{sum(load.errors.values())} of {answered + sum(load.errors.values())}",
         "per replica": "/".join(str(load.per_replica[n]) for n in range(replicas)),
         "RSS (API)": f"{rss_before:.0f} → {rss_after:.0f} MiB",
+        "PostgreSQL connections": "–" if connections is None else str(connections),
         "detail": f"{load.took:.1f} s; {dict(load.errors) if load.errors else ''}",
     }
 

@@ -119,6 +119,19 @@ class Deployment:
             env["ASSISTANT_DATABASE_URL"] = self.database_url
         return env
 
+    def connections(self) -> int | None:
+        """Open PostgreSQL connections of the API processes (None without PostgreSQL)."""
+        if not self.database_url:
+            return None
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as db:
+            row = db.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
+                "AND pid <> pg_backend_pid()"
+            ).fetchone()
+        return int(row[0]) if row else 0
+
     def close(self) -> None:
         self.stack.close()
 
