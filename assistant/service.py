@@ -123,8 +123,8 @@ class Assistant:
         if self._condenser is None:
             rules = RuleCondenser(self.index)
             if self.settings.llm_base_url:
+                from assistant.generation.chat_model import create_chat_model
                 from assistant.generation.condense import LLMCondenser
-                from assistant.generation.llm import create_chat_model
 
                 self._condenser = LLMCondenser(create_chat_model(self.settings), rules)
             else:

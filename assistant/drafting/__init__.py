@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from assistant.drafting.drafter import FALLBACK_WARNING, Drafter
+from assistant.drafting.drafter import Drafter
 from assistant.drafting.export_docx import render_docx
 from assistant.drafting.export_odt import render_odt
 from assistant.drafting.models import (
@@ -22,6 +22,7 @@ from assistant.drafting.models import (
     PartCoverage,
 )
 from assistant.drafting.request_parser import parse_request
+from assistant.generation.fallback import FALLBACK_WARNING
 
 if TYPE_CHECKING:
     from assistant.config import Settings

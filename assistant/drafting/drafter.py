@@ -16,7 +16,7 @@ from assistant.drafting.markdown import draft_title, render_markdown
 from assistant.drafting.models import Draft, DraftCoverage, DraftPart, DraftRequest, PartCoverage
 from assistant.drafting.progress import ProgressHook, ProgressReporter
 from assistant.drafting.structure import load_structure
-from assistant.errors import LLMUnavailableError
+from assistant.generation.fallback import FALLBACK_WARNING, first_available
 from assistant.types import Citation, SearchFilters, Source
 
 log = logging.getLogger(__name__)
@@ -24,10 +24,6 @@ log = logging.getLogger(__name__)
 LLM_LABEL = (
     "Entwurf, vom Sprachmodell ausschließlich aus den zitierten Quellen geschrieben. "
     "Bitte jede Aussage an der Quelle prüfen, bevor der Text verwendet wird."
-)
-FALLBACK_WARNING = (
-    "Das Sprachmodell war nicht erreichbar; der Entwurf wurde als Materialsammlung aus den Quellen "
-    "zusammengestellt."
 )
 
 
@@ -74,16 +70,13 @@ class Drafter:
             gap = evidence[-1].gap
             reporter.report("evidence", "finished", index, spec, mode=self.writer.mode, gap=gap)
         gathered = time.perf_counter()
-        warnings: list[str] = []
-        try:
-            draft = self._write(request, evidence, self.writer, reporter)
-        except LLMUnavailableError as exc:
-            if self.fallback is None:
-                raise
-            log.warning("drafting falls back to %s: %s", self.fallback.mode, exc.code)
-            warnings.append(FALLBACK_WARNING)
-            draft = self._write(request, evidence, self.fallback, reporter)
-        draft.warnings = warnings + draft.warnings
+        fallback = self.fallback
+        draft, fell_back = first_available(
+            lambda: self._write(request, evidence, self.writer, reporter),
+            (lambda: self._write(request, evidence, fallback, reporter)) if fallback else None,
+            fallback.mode if fallback else "",
+        )
+        draft.warnings = ([FALLBACK_WARNING] if fell_back else []) + draft.warnings
         draft.timings["retrieve_ms"] = round((gathered - started) * 1000, 2)
         draft.timings["total_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return draft

@@ -1,7 +1,7 @@
 """The LLM draft writer: a chat model writes each part as prose from that part's passages only.
 
 Per part, the passages that the extractive choice found (the same on-topic evidence) are sent,
-numbered and delimited exactly as for answers (:func:`assistant.generation.llm.build_messages`),
+numbered and delimited exactly as for answers (:func:`assistant.generation.chat_messages.build_messages`),
 with the German drafting prompt in ``prompts/draft_de.txt``. The reply goes through the same
 checks as answers: links the sources do not contain are removed, citations to unknown sources
 dropped (:func:`assistant.generation.citations.check_citations`), and each paragraph without a
@@ -22,8 +22,9 @@ from assistant.drafting.gather import PartEvidence
 from assistant.drafting.measures import FIELDS
 from assistant.drafting.models import DraftBlock, DraftPart
 from assistant.generation.base import NOTHING_FOUND
+from assistant.generation.chat_messages import build_messages, says_nothing_found
+from assistant.generation.chat_model import create_chat_model, translate_error
 from assistant.generation.citations import allowed_urls, check_citations, neutralise_output
-from assistant.generation.llm import build_messages, create_chat_model, says_nothing_found, translate_error
 from assistant.types import Citation, Source
 
 if TYPE_CHECKING:

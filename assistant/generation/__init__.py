@@ -5,7 +5,8 @@ from __future__ import annotations
 from assistant.config import Settings
 from assistant.generation.base import NOTHING_FOUND, Answerer
 from assistant.generation.extractive import ExtractiveAnswerer
-from assistant.generation.llm import FALLBACK_WARNING, FallbackAnswerer, LLMAnswerer
+from assistant.generation.fallback import FALLBACK_WARNING, FallbackAnswerer
+from assistant.generation.llm import LLMAnswerer
 from assistant.index import Index
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from assistant.config import Settings
 from assistant.conversation import RuleCondenser, Turn
+from assistant.generation.chat_model import create_chat_model
 from assistant.generation.condense import CONDENSE_PROMPT, LLMCondenser
-from assistant.generation.llm import create_chat_model
 from assistant.index.lexical import LexicalIndex
 from assistant.types import Chunk
 from tests.fakes import FakeOpenAIServer

@@ -19,7 +19,8 @@ from assistant.generation import (
     create_answerer,
 )
 from assistant.generation.abstention import AbstentionModel
-from assistant.generation.llm import TRUNCATED_WARNING, says_nothing_found
+from assistant.generation.chat_messages import says_nothing_found
+from assistant.generation.llm import TRUNCATED_WARNING
 from assistant.index.lexical import LexicalIndex
 from assistant.types import Answer, Chunk, Passage
 from tests.fakes import FakeOpenAIServer, unused_port
