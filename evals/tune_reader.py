@@ -31,6 +31,7 @@ GRID = {
     "passage": (0.0, 0.15, 0.3),
     "rank_penalty": (0.0, 0.02),
     "answer_type": (0.0, 0.2),
+    "subject": (0.0, 1.0),
 }
 
 

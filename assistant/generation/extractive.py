@@ -3,13 +3,16 @@
 Needs no LLM. The reader (:mod:`assistant.generation.reader`) ranks the passages' units by
 lexical coverage, dense similarity and passage rank; the best-supported unit comes first, then
 at most three more that add something (no near-duplicates, nothing that only restates the
-question), labelled as compiled from the sources.
+question), labelled as compiled from the sources. The first quote is made whole
+(:func:`complete_first`): a sentence pointing back comes with the one before it, one that
+mostly repeats the question with the one after it.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 from assistant.generation.abstention import AbstentionModel, load_model
 from assistant.generation.base import abstention, new_answer_id
@@ -23,6 +26,7 @@ from assistant.generation.evidence import (
 )
 from assistant.generation.reader import Reader, UnitReader
 from assistant.text.answer_types import AnswerType, expected_answer_type
+from assistant.text.units import answer_units, leans_on_previous
 from assistant.types import Answer, Citation, Passage, Source
 
 LABEL = "Aus den Quellen zusammengestellt (wörtliche Auszüge):"
@@ -67,6 +71,7 @@ class ExtractiveAnswerer:
         chosen = self._select(sentences, expected_answer_type(question), question_tokens=set(terms.weights))
         if not chosen:
             return abstention(question, self.mode, passages, "Keine Aussage in den Passagen passt zur Frage.")
+        chosen = complete_first(chosen, passages, analyzer, set(terms.weights))
         answer = compose(question, passages, chosen)
         answer.timings["generate_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return answer
@@ -127,6 +132,53 @@ def select_sentences(
         chosen.append(sentence)
         used_chars += len(sentence.text)
     return chosen
+
+
+MAX_COMPLETED_CHARS = 420
+ECHO_SHARE = 0.4  # dev: 0.4 / 0.5 / 0.6 joined 4 / 2 / 0 more evidence sentences, held-out unchanged
+
+
+def complete_first(
+    chosen: list[ScoredSentence],
+    passages: list[Passage],
+    analyzer: Analyzer,
+    question_tokens: set[str],
+    *,
+    max_chars: int = MAX_COMPLETED_CHARS,
+    echo_share: float = ECHO_SHARE,
+) -> list[ScoredSentence]:
+    """The first quote made whole: with the sentence before it when it points back („Sie wird
+    … vorgelegt.“), with the sentence after it when it mostly repeats the question („Jede
+    Maßnahme erhält im Statusbericht eine Ampel.“ for „Was bedeutet eine gelbe Ampel im
+    Statusbericht?“ leads to the sentence that says it). Both come from the same passage, in
+    document order, and only while the quote stays short; a joined neighbour is not quoted twice.
+    """
+    if not chosen:
+        return chosen
+    first = chosen[0]
+    units = answer_units(passages[first.passage_rank].chunk.text)
+    if not (0 <= first.position < len(units)) or units[first.position] != first.text:
+        return chosen  # the unit is not where the reader found it (should not happen)
+    start = end = first.position
+    if leans_on_previous(first.text) and start > 0 and _joinable(units[start - 1]):
+        start -= 1
+    tokens = set(first.tokens)
+    echo = len(tokens & question_tokens) / len(tokens) if tokens else 0.0
+    if echo >= echo_share and end + 1 < len(units) and _joinable(units[end + 1]):
+        end += 1
+    if (start, end) == (first.position, first.position):
+        return chosen
+    text = " ".join(units[start : end + 1])
+    if len(text) > max_chars:
+        return chosen
+    joined = replace(first, text=text, tokens=frozenset(analyzer.analyze(text)))
+    rest = [c for c in chosen[1:] if not (c.passage_rank == first.passage_rank and c.text in text)]
+    return [joined, *rest]
+
+
+def _joinable(unit: str) -> bool:
+    """A neighbour worth joining: a statement, not a heading, a question or a table row."""
+    return quotable(unit) and "|" not in unit and " · " not in unit and not unit.endswith(":")
 
 
 def compose(question: str, passages: list[Passage], chosen: list[ScoredSentence]) -> Answer:

@@ -11,8 +11,12 @@ scores every answer unit (:mod:`assistant.text.units`) by
   ingest (:mod:`assistant.index.unit_vectors`), min-max scaled over the units of this
   question so it combines with coverage on one scale,
 * the retrieval score of the unit's passage (and optionally a penalty per passage rank),
-* a bonus when the unit holds the kind of value the question asks for (a date for „Wann …?“,
-  an amount for „Was kostet …?“, see :mod:`assistant.text.answer_types`).
+* a bonus for the share of the question's asks whose kind of value the unit holds (a date for
+  „Wann …?“, a count that is no percentage or amount for „Wie viele …?“, a reason for
+  „Warum …?“, an office or person for „Wer …?“; :func:`~assistant.text.answer_types.answer_cues`),
+* with ``subject``, coverage counts the terms of the passage's title and section heading as
+  said: a document names its subject once, and the sentence answering the question rarely
+  repeats it.
 
 The weights were chosen on the dev set (``python -m evals.tune_reader``, README: Answers). A
 unit without a cached vector (text cut differently in a reader window) is scored by the other
@@ -36,7 +40,7 @@ from assistant.generation.evidence import (
     query_terms,
     score_sentences,
 )
-from assistant.text.answer_types import expected_answer_type
+from assistant.text.answer_types import answer_cues
 from assistant.types import Passage
 
 
@@ -57,6 +61,7 @@ class ReaderWeights:
     passage: float = 0.35
     rank_penalty: float = 0.02
     answer_type: float = 0.0  # bonus for a unit holding the kind of value asked for (a date for „Wann?“)
+    subject: float = 0.0  # share of coverage that counts the passage's title and headings as said
 
 
 CONTEXT_WEIGHT = 0.3
@@ -64,7 +69,9 @@ CONTEXT_WEIGHT = 0.3
 
 LEXICAL_ONLY = ReaderWeights()
 # Chosen on the dev set with ``python -m evals.tune_reader`` (README: Answers).
-DEFAULT_WEIGHTS = ReaderWeights(coverage=0.5, similarity=0.4, passage=0.15, rank_penalty=0.0, answer_type=0.2)
+DEFAULT_WEIGHTS = ReaderWeights(
+    coverage=0.5, similarity=0.4, passage=0.15, rank_penalty=0.0, answer_type=0.2, subject=1.0
+)
 
 
 @dataclass
@@ -130,7 +137,8 @@ class UnitReader:
             self._add_similarity(question, units)
         w = self.weights
         if w != LEXICAL_ONLY:
-            expected = expected_answer_type(question) if w.answer_type else None
+            cues = answer_cues(question) if w.answer_type else ()
+            subjects = _subject_tokens(passages, analyzer) if w.subject else {}
             sims = [u.similarity for u in units if u.similarity is not None]
             low, high = (min(sims), max(sims)) if sims else (0.0, 0.0)
             fallback = statistics.median(sims) if sims else 0.0
@@ -138,12 +146,17 @@ class UnitReader:
             for u in units:
                 sim = u.similarity if u.similarity is not None else fallback
                 scaled = (sim - low) / span if sims else 0.0
+                coverage = u.coverage
+                if w.subject:
+                    given = terms.coverage(set(u.tokens) | subjects.get(u.passage_rank, set()))
+                    coverage = (1 - w.subject) * coverage + w.subject * given
+                held = sum(cue.present_in(u.text) for cue in cues) / len(cues) if cues else 0.0
                 u.score = (
-                    w.coverage * u.coverage
+                    w.coverage * coverage
                     + w.similarity * scaled
                     + w.passage * u.passage_weight
                     - w.rank_penalty * u.passage_rank
-                    + (w.answer_type if expected is not None and expected.present_in(u.text) else 0.0)
+                    + w.answer_type * held
                 )
             units.sort(key=lambda s: (-s.score, s.passage_rank, s.position))
         return Reading(terms, units)
@@ -158,3 +171,12 @@ class UnitReader:
             vector = found.get(u.text)
             if vector is not None:
                 u.similarity = float(np.dot(query, vector))
+
+
+def _subject_tokens(passages: list[Passage], analyzer: Analyzer) -> dict[int, set[str]]:
+    """Per passage rank, the terms of its document title and section heading: a document rarely
+    repeats its subject in every sentence („Betrieben wird die Plattform …“ under „openDesk in
+    Kessbach“), so a unit is not to lose against the one sentence that names it."""
+    return {
+        rank: set(analyzer.analyze(f"{p.chunk.title} {p.chunk.section}")) for rank, p in enumerate(passages)
+    }

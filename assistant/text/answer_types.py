@@ -156,3 +156,77 @@ def expected_answer_type(question: str) -> AnswerType | None:
             return MONEY
         return QUANTITY
     return None
+
+
+# --- Reader cues: every ask of a question, including kinds the abstention slot does not check ---
+# „Warum …?“ is answered by a reason, „Wer …?“ by an actor (an office, a body, a person, a firm),
+# „Wie viele …?“ by a count that is not a percentage, an amount of money or a date. The reader
+# prefers units holding them; the abstention slot above keeps its own, looser checks.
+_REASON = re.compile(
+    r"\b(?:weil|denn|deshalb|daher|darum|deswegen|somit|folglich|sodass|damit|aufgrund|wegen|"
+    r"grund|gründe|anlass|ursache|ziel(?:e|en)?|zwecke?)\b|(?:^|[,;:]\s*)da\b|\bum\b[^.;]{1,80}\bzu\b",
+    re.IGNORECASE,
+)
+_ACTOR = re.compile(
+    r"\b[\wäöüß]*(?:stelle|amt|ämter|rat|kreis|leitung|beauftragte[rn]?|büro|verband|dezernat|"
+    r"fachbereich|abteilung|referat|team|gremium|ausschuss|bürgermeister(?:in)?|leiter(?:in)?|"
+    r"ministerium|behörde|dienstleister|stadtwerke)\b",
+    re.IGNORECASE,
+)
+# A count: a number that is not a year, not followed by a unit of money, percent or clock time.
+_COUNT_VALUE = re.compile(
+    r"(?<![\d.,])(\d+(?:[.,]\d+)*)(?![\d.,]*\s?(?:%|prozent|euro|eur\b|€|uhr\b|mio|tsd|\.\s?\d))",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    r"\b\d{1,2}\.\s?(?:\d{1,2}\.|(?:januar|februar|märz|april|mai|juni|juli|august|september|"
+    r"oktober|november|dezember)\b)(?:\s?\d{2,4})?",
+    re.IGNORECASE,
+)
+_ASKS_REASON = re.compile(r"(?:warum|weshalb|wieso|wozu|aus welchem grund|was spricht für)\b")
+_ASKS_ACTOR = re.compile(r"(?:wer|wem|wen|wessen|von wem|welche[rsmn]? (?:stelle|amt|gremium|behörde))\b")
+# A second ask joined by „und“ or a comma: „Wer steuert … und wie oft trifft sich …?“
+_ASK_SPLIT = re.compile(
+    r"[,;:?!–—]\s*|\s+und\s+(?=(?:wie|wer|wo|wann|warum|weshalb|wieso|was|welche\w*|seit|bis|ab|um|mit)\b)"
+)
+
+
+def _has_count(text: str) -> bool:
+    """A count: a number word or a number that is no year, amount, percentage, time or date."""
+    text = _DATE.sub(" ", text)
+    for match in _COUNT_VALUE.finditer(text):
+        before = text[max(0, match.start() - 6) : match.start()]
+        if not _YEAR.fullmatch(match.group(1)) and "€" not in before:  # „Kosten (€): 38.000“
+            return True
+    return bool(_NUMBER_WORD.search(text))
+
+
+REASON = AnswerType("reason", lambda text: bool(_REASON.search(text)), "keine Begründung")
+ACTOR = AnswerType(
+    "actor",
+    lambda text: bool(_ACTOR.search(text)) or _has_organisation(text) or _has_person(text),
+    "keine zuständige Stelle",
+)
+STRICT_COUNT = AnswerType("count", _has_count, "keine Anzahl")
+
+
+def answer_cues(question: str) -> tuple[AnswerType, ...]:
+    """Every kind of value the question's asks want, for the reader's ranking.
+
+    Unlike :func:`expected_answer_type` each ask counts („Wer steuert … und wie oft …?“ wants
+    an actor and a time), reasons and actors are included, and a count is a strict one.
+    """
+    cues: list[AnswerType] = []
+    for part in _ASK_SPLIT.split(question.lower().strip()):
+        lead = _LEAD.match(part)
+        ask = part[lead.end() if lead else 0 :]
+        found = expected_answer_type(ask)
+        if found is COUNT:
+            found = STRICT_COUNT
+        elif found is None and _ASKS_REASON.match(ask):
+            found = REASON
+        elif found is None and _ASKS_ACTOR.match(ask):
+            found = ACTOR
+        if found is not None and found not in cues:
+            cues.append(found)
+    return tuple(cues)

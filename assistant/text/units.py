@@ -14,7 +14,7 @@ import re
 from assistant.text.sentences import split_sentences
 from assistant.text.tables import TABLE_CELL_SEPARATOR, readable_rows
 
-__all__ = ["MIN_UNIT_CHARS", "answer_units", "is_label_value", "scored_units"]
+__all__ = ["MIN_UNIT_CHARS", "answer_units", "is_label_value", "leans_on_previous", "scored_units"]
 
 _BULLET = re.compile(r"^\s*(?:[-•*–]|\d{1,2}[.)])\s+")
 # "Wann? 27. Mai 2021", "Kosten: 14.500 Euro", "Ansprechpartnerin: Frau Adler": a label of one to
@@ -25,6 +25,12 @@ _LABEL_VALUE = re.compile(
 MAX_VALUE_WORDS = 8
 MIN_UNIT_CHARS = 25
 """Shorter units are never quoted (headings, labels): the reader neither scores nor embeds them."""
+# „Sie wird dem Lenkungskreis … vorgelegt.“, „Dafür stehen 40.000 Euro bereit.“: a sentence that
+# opens with a pronoun or a pronominal adverb points back to the one before it.
+_LEANS_BACK = re.compile(
+    r"^(?:Sie|Er|Dies|Diese[rsmn]?|Dabei|Dafür|Dazu|Davon|Darin|Darauf|Daraus|Darüber|Dort|"
+    r"Deshalb|Deswegen|Daher|Darum|Trotzdem|Dennoch)\b"
+)
 OMISSION = "[…]"  # a reader window's mark for left-out text (assistant/retrieval/windows.py)
 
 
@@ -32,6 +38,11 @@ def is_label_value(line: str) -> bool:
     """Whether ``line`` is a label with a short value („Wo? online“), possibly several joined by '; '."""
     parts = line.split("; ")
     return all(_label_value(part) for part in parts)
+
+
+def leans_on_previous(unit: str) -> bool:
+    """Whether ``unit`` only makes sense with the sentence before it („Sie wird … vorgelegt.“)."""
+    return bool(_LEANS_BACK.match(unit.strip()))
 
 
 def _label_value(line: str) -> bool:
