@@ -191,7 +191,7 @@ class Assistant:
         is called when each part starts and finishes (:mod:`assistant.drafting.progress`)."""
         from assistant.drafting import create_drafter
 
-        drafter = create_drafter(self.settings, self.index, self.retriever("hybrid", diverse=True))
+        drafter = create_drafter(self.settings, self.index, self.retriever("hybrid"))
         draft = drafter.draft(request, filters, progress=progress)
         draft.warnings += self._index_warnings(draft.sources)
         return draft

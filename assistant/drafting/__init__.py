@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 
 
 def create_drafter(settings: Settings, index: Index, retriever: Retriever) -> Drafter:
-    """Extractive unless ``llm_base_url`` is set; then LLM, falling back to extractive if configured."""
+    """Extractive unless ``llm_base_url`` is set; then LLM, falling back to extractive if configured.
+
+    ``retriever`` is the plain hybrid retriever: drafting adds its own diversity step."""
     from assistant.drafting.extractive import ExtractiveDraftWriter
     from assistant.drafting.gather import EvidenceGatherer, GatherSettings, drafting_retriever
     from assistant.retrieval.safe_text import SafeTextRetriever, safe_chunk
