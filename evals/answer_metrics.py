@@ -11,14 +11,14 @@ Only ``n``, ``doc_id`` and ``text`` are read from citations and sources.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from assistant.text.citation_markers import CITATION_MARKER
 from evals.relevance import DEFAULT_MIN_OVERLAP, EvidenceMatcher, content_tokens, normalise_text
 
-MARKER = re.compile(r"\[(\d+)\]")
+MARKER = CITATION_MARKER
 DEFAULT_CITATION_OVERLAP = 0.5
 
 

@@ -4,7 +4,6 @@ budget, global numbering and the coverage report."""
 from __future__ import annotations
 
 import logging
-import re
 import time
 import uuid
 
@@ -17,6 +16,7 @@ from assistant.drafting.models import Draft, DraftCoverage, DraftPart, DraftRequ
 from assistant.drafting.progress import ProgressHook, ProgressReporter
 from assistant.drafting.structure import load_structure
 from assistant.generation.fallback import FALLBACK_WARNING, first_available
+from assistant.text.citation_markers import cited_numbers, renumber_markers
 from assistant.types import Citation, SearchFilters, Source
 
 log = logging.getLogger(__name__)
@@ -25,9 +25,6 @@ LLM_LABEL = (
     "Entwurf, vom Sprachmodell ausschließlich aus den zitierten Quellen geschrieben. "
     "Bitte jede Aussage an der Quelle prüfen, bevor der Text verwendet wird."
 )
-
-
-_MARKER = re.compile(r"\[(\d+)\]")
 
 
 def label_for(mode: str) -> str:
@@ -143,13 +140,13 @@ def _renumber(
 ) -> list[Citation]:
     """After trimming: keep the sources still cited, numbered 1..n again in order of first use,
     and each part's citations whose source the part still cites."""
-    order = list(dict.fromkeys(int(n) for p in parts for b in p.blocks for n in _MARKER.findall(b.text)))
+    order = list(dict.fromkeys(n for p in parts for b in p.blocks for n in cited_numbers(b.text)))
     mapping = numbering.renumber(order)
     kept: list[Citation] = []
     for part, citations in zip(parts, cited_by_part, strict=True):
         for block in part.blocks:
-            block.text = _MARKER.sub(lambda m: f"[{mapping[int(m.group(1))]}]", block.text)
-        still = {int(n) for b in part.blocks for n in _MARKER.findall(b.text)}
+            block.text = renumber_markers(block.text, mapping.__getitem__)
+        still = {n for b in part.blocks for n in cited_numbers(b.text)}
         kept += [c.model_copy(update={"n": mapping[c.n]}) for c in citations if mapping.get(c.n) in still]
     return kept
 
@@ -159,7 +156,7 @@ def coverage_report(parts: list[DraftPart], sources: list[Source]) -> DraftCover
     by_number = {s.n: s for s in sources}
     report = []
     for part in parts:
-        cited = (int(n) for block in part.blocks for n in _MARKER.findall(block.text))
+        cited = (n for block in part.blocks for n in cited_numbers(block.text))
         numbers = sorted({n for n in cited if n in by_number})
         documents = {by_number[n].doc_id for n in numbers}
         report.append(

@@ -3,17 +3,16 @@ table and the document properties. Both exports read it from here, so they say t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from assistant.text.citation_markers import MARKER_WITH_SPACE
 from assistant.types import Source
 
 if TYPE_CHECKING:
     from assistant.drafting.models import Draft, DraftCoverage
 
 # Whitespace before a marker goes with it: a footnote mark sits right after the word it cites.
-_MARKER = re.compile(r"\s*\[(\d+)\]")
 
 COVERAGE_TITLE = "Belegübersicht"
 COVERAGE_HEADER = ("Teil", "Quellen", "Dokumente", "Zitierte Quellen")
@@ -30,7 +29,7 @@ def cited_segments(text: str, sources: Mapping[int, Source]) -> list[str | Sourc
     """
     segments: list[str | Source] = []
     position = 0
-    for match in _MARKER.finditer(text):
+    for match in MARKER_WITH_SPACE.finditer(text):
         source = sources.get(int(match.group(1)))
         if source is None:
             continue

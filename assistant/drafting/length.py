@@ -15,14 +15,14 @@ from collections.abc import Sequence
 
 from assistant.drafting.models import DraftBlock, DraftPart
 from assistant.drafting.structure import NO_EVIDENCE, PartSpec
+from assistant.text.citation_markers import CITATION_MARKER
 
-_MARKER = re.compile(r"\[\d+\]")
 _WORD = re.compile(r"\w")
 
 
 def count_words(text: str) -> int:
     """Words of ``text``: whitespace-separated tokens holding a letter or digit, without [n] markers."""
-    return sum(1 for token in _MARKER.sub(" ", text).split() if _WORD.search(token))
+    return sum(1 for token in CITATION_MARKER.sub(" ", text).split() if _WORD.search(token))
 
 
 def block_words(block: DraftBlock) -> int:

@@ -25,6 +25,7 @@ from assistant.generation.base import NOTHING_FOUND
 from assistant.generation.chat_messages import build_messages, says_nothing_found
 from assistant.generation.chat_model import create_chat_model, translate_error
 from assistant.generation.citations import allowed_urls, check_citations, neutralise_output
+from assistant.text.citation_markers import CITATION_MARKER, renumber_markers
 from assistant.types import Citation, Source
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PROMPT_FILE = Path(__file__).parent / "prompts" / "draft_de.txt"
-_MARKER = re.compile(r"\[(\d+)\]")
 _FIELDS_LINE = re.compile(r"^\s*(?:[-*•]\s*)?(?:\*\*)?Priorität(?:\*\*)?\s*:", re.IGNORECASE)
 _ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 
@@ -102,14 +102,14 @@ class LLMDraftWriter:
         global_numbers = {
             s.n: context.numbering.number(chunks[s.n - 1]) for s in local if s.n in check.cited_numbers
         }
-        body = _MARKER.sub(lambda m: f"[{global_numbers[int(m.group(1))]}]", check.text)
+        body = renumber_markers(check.text, global_numbers.__getitem__)
         blocks = parse_blocks(body, measures=spec.measures)
         citations = [
             Citation(n=global_numbers[c.n], chunk_id=c.chunk_id, doc_id=c.doc_id, sentence=c.sentence)
             for c in check.citations
         ]
         warnings = [f"{spec.title}: {w}" for w in check.warnings()]
-        uncited = sum(1 for b in blocks if b.kind != "note" and not _MARKER.search(b.text))
+        uncited = sum(1 for b in blocks if b.kind != "note" and not CITATION_MARKER.search(b.text))
         if uncited:
             warnings.append(f"{spec.title}: {uncited} Absatz/Absätze ohne Quellenangabe")
         if not global_numbers:

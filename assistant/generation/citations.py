@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.text.citation_markers import MARKER_WITH_SPACE, cited_numbers, strip_markers
 from assistant.text.links import LINK_REMOVED, OutputSanitizer, allowed_urls, neutralise_output, urls_in
 from assistant.text.sentences import split_sentences
 from assistant.types import Citation, Source
@@ -35,8 +36,7 @@ _GROUP = re.compile(
 _RANGE = re.compile(r"(\d{1,3})\s*[-–—]\s*(\d{1,3})")
 # Citation groups (with the spaces before them) at the very start of a sentence: they belong
 # to the sentence before ("Satz eins. [1] Satz zwei." splits as "Satz eins." + "[1] Satz zwei.").
-_LEADING_GROUPS = re.compile(r"^(?:\s*\[\d+\])+")
-_CITED_NUMBER = re.compile(r"\[(\d+)\]")
+_LEADING_GROUPS = re.compile(rf"^(?:{MARKER_WITH_SPACE.pattern})+")
 _MAX_RANGE = 20  # "[1–200]" is not a range of sources anyone means
 
 
@@ -123,10 +123,10 @@ def _sentences_with_numbers(text: str) -> list[tuple[str, list[int]]]:
     for raw in split_sentences(text):
         leading = _LEADING_GROUPS.match(raw)
         if leading and out:
-            out[-1][1].extend(int(n) for n in _CITED_NUMBER.findall(leading.group()))
+            out[-1][1].extend(cited_numbers(leading.group()))
             raw = raw[leading.end() :]
-        numbers = [int(n) for n in _CITED_NUMBER.findall(raw)]
-        sentence = re.sub(r"\s*\[\d+\]", "", raw).strip()
+        numbers = cited_numbers(raw)
+        sentence = strip_markers(raw).strip()
         if not sentence:
             if numbers and out:
                 out[-1][1].extend(numbers)
