@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from assistant.text.folding import fold_phrase
 from assistant.types import embedding_text
 from ingestion.announced_lists import expand_announced_lists
 from ingestion.chunk_budget import TokenCounter
 from ingestion.document import Block, LoadedDocument
-from ingestion.section_packer import ChunkDraft, SectionPacker, matching_key
+from ingestion.section_packer import ChunkDraft, SectionPacker
 
 __all__ = ["ChunkDraft", "chunk_document"]
 
@@ -71,7 +72,7 @@ def _sections(blocks: list[Block], title: str) -> Iterator[tuple[list[str], list
     """Yield (heading path, body blocks) for each run of body blocks between headings."""
     stack: list[tuple[int, str]] = []
     body: list[Block] = []
-    folded_title = matching_key(title)
+    folded_title = fold_phrase(title)
     for block in blocks:
         text = block.text.strip()
         if not text:
@@ -84,7 +85,7 @@ def _sections(blocks: list[Block], title: str) -> Iterator[tuple[list[str], list
             while stack and stack[-1][0] >= level:
                 stack.pop()
             # A heading repeating the document title adds nothing but tokens to the breadcrumb.
-            if not (not stack and matching_key(text) == folded_title):
+            if not (not stack and fold_phrase(text) == folded_title):
                 stack.append((level, _single_line(text)))
         else:
             body.append(block)

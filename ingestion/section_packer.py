@@ -8,9 +8,9 @@ header row, and a tiny last chunk is merged back or borrows parts from the one b
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 
+from assistant.text.folding import fold_phrase
 from assistant.text.tables import looks_like_header
 from ingestion.chunk_budget import Part, SectionBudget, TokenCounter, render
 from ingestion.document import Block, Link
@@ -231,14 +231,9 @@ class SectionPacker:
 
 def _links_in(text: str, links: list[Link]) -> list[str]:
     """URLs of the links whose label stands in ``text``, each once, in order."""
-    folded = matching_key(text)
-    return list(dict.fromkeys(link.url for link in links if matching_key(link.label) in folded))
+    folded = fold_phrase(text)
+    return list(dict.fromkeys(link.url for link in links if fold_phrase(link.label) in folded))
 
 
 def _item_separator(previous_kind: str) -> str:
     return LINE_SEPARATOR if previous_kind == "item" else PARAGRAPH_SEPARATOR
-
-
-def matching_key(text: str) -> str:
-    """``text`` as compared with labels and titles: NFC, case-folded, whitespace collapsed."""
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())

@@ -1,7 +1,8 @@
 """German spelling folded for matching and for identifiers: ä → ae, ö → oe, ü → ue, ß → ss.
 
-The one home for this rule: tagging, the request parser, Handlungsfeld names and document ids
-all fold the same way, so "Müll" and "Muell" meet and "Müll" and "Möll" stay apart.
+The one home for this rule: tagging, the request parser, chunking (link labels, a heading that
+repeats the title), Handlungsfeld names and document ids all fold the same way, so "Müll" and
+"Muell" meet and "Müll" and "Möll" stay apart.
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ def fold_umlauts(text: str) -> str:
 def fold(text: str) -> str:
     """Lower case with umlauts and ß spelled out: the key for matching names and terms."""
     return fold_umlauts(text.lower())
+
+
+def fold_phrase(text: str) -> str:
+    """:func:`fold` on the NFC form, whitespace collapsed: the key for finding one phrase (a link
+    label, a heading) in another text however it is spelled, cased or wrapped."""
+    return " ".join(fold(unicodedata.normalize("NFC", text)).split())
 
 
 def ascii_fold(text: str) -> str:
