@@ -8,6 +8,7 @@ of the topic's IDF-weighted terms), not just the part's generic words such as "Z
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from assistant.drafting.models import DraftRequest
 from assistant.drafting.part_evidence import GatherSettings, QueryEvidence
@@ -24,12 +25,12 @@ __all__ = ["CompoundAwareAnalyzer", "TopicJudge", "names_several_fields"]
 _FOLDED_LABELS = tuple(fold(label) for label in HANDLUNGSFELDER.values())
 
 
+@dataclass(frozen=True)
 class TopicJudge:
     """Decides, for one query's passages, which are on its topic and which sentences are evidence."""
 
-    def __init__(self, analyzer: Analyzer, settings: GatherSettings) -> None:
-        self.analyzer = analyzer
-        self.settings = settings
+    analyzer: Analyzer
+    settings: GatherSettings
 
     def scored(
         self,
