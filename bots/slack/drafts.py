@@ -20,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject
 
 from assistant.errors import AssistantError
+from assistant.text.folding import fold
 from assistant.types import Answer
 from bots.slack import messages
 from bots.slack.blocks import SlackMessage, feedback_buttons, source_blocks, text_message
@@ -142,13 +143,10 @@ def draft_as_answer(request_text: str, draft: Draft) -> Answer:
 
 def _upload(client: WebClient, channel: str, thread_ts: str, draft: Draft, docx: bytes) -> None:
     """The draft as Markdown (readable in Slack) and DOCX (to edit in Word/LibreOffice) in the thread."""
-    folded = draft.title.lower().translate(_UMLAUTS)
+    folded = fold(draft.title)
     name = "entwurf-" + (re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:60] or "abschnitt")
     uploads: list[dict[str, Any]] = [
         {"filename": f"{name}.md", "content": draft.markdown, "title": f"{draft.title} (Markdown)"},
         {"filename": f"{name}.docx", "content": docx, "title": f"{draft.title} (DOCX)"},
     ]
     client.files_upload_v2(file_uploads=uploads, channel=channel, thread_ts=thread_ts)
-
-
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
