@@ -88,7 +88,9 @@ def test_assistant_access_passes_the_set_filter_to_ask_and_draft() -> None:
             calls.append(("ask", question, filters))
             return "antwort"
 
-        def draft(self, request: object, filters: SearchFilters | None = None) -> str:
+        def draft(
+            self, request: object, filters: SearchFilters | None = None, progress: object = None
+        ) -> str:
             calls.append(("draft", request, filters))
             return "entwurf"
 
