@@ -11,6 +11,7 @@ from assistant.drafting.gather import PartEvidence
 from assistant.drafting.measures import is_measure_row, reads_like_measure, unit_row
 from assistant.drafting.models import DraftPart, DraftRequest
 from assistant.drafting.selection import Candidate, pool_candidates, select_diverse
+from assistant.drafting.sentence_roles import fits_role, refers_to_publication
 from assistant.generation.evidence import ScoredSentence, quotable
 from assistant.text.tables import table_cells
 from assistant.text.units import is_label_value
@@ -124,6 +125,8 @@ class Statement:
 
 
 MIN_STATEMENT_WORDS = 5
+LEAD_ROLE_WITHIN = 5
+"""A part opens with the first sentence fitting its role among its own queries' best this many."""
 
 
 def is_statement(text: str, passage_text: str) -> bool:
@@ -141,7 +144,7 @@ def is_statement(text: str, passage_text: str) -> bool:
         return not any(cell.rstrip().endswith("?") for cell in row.values())
     if table_cells(text) is not None and "?" in text:
         return False
-    if promotes_itself(text):
+    if promotes_itself(text) or refers_to_publication(text):
         return False
     if text.rstrip().endswith(":") or _short_label(text):
         # A lead-in whose list did not come with it („Hier ein exemplarischer Weg:“), or a label
@@ -211,7 +214,12 @@ def choose_statements(
         def preferred(c: Candidate) -> bool:
             return reads_like_measure(c.sentence.text, c.passage.chunk.text)
 
-    lead = _lead(evidence, pooled)
+    role = evidence.spec.role
+
+    def fits(c: Candidate) -> bool:
+        return fits_role(role, c.sentence.text)
+
+    lead = _lead(evidence, pooled, fits if role else None)
     cited = context.numbering.cited_chunk_ids()
 
     def words(c: Candidate) -> int:
@@ -224,6 +232,7 @@ def choose_statements(
         cited_passages=cited,
         cited_documents=context.numbering.cited_doc_ids(),
         preferred=preferred,
+        fits=fits if role else None,
         cost=words if cost is not None else None,
         max_cost=context.words if cost is not None else None,
         lead=lead,
@@ -233,15 +242,25 @@ def choose_statements(
     return statements
 
 
-def _lead(evidence: PartEvidence, pooled: list[Candidate]) -> Candidate | None:
-    """The pooled candidate that the part's own queries (its aspect on the section) rank best."""
+def _lead(
+    evidence: PartEvidence,
+    pooled: list[Candidate],
+    fits: Callable[[Candidate], bool] | None = None,
+    within: int = LEAD_ROLE_WITHIN,
+) -> Candidate | None:
+    """The pooled candidate that the part's own queries (its aspect on the section) rank best.
+
+    With ``fits`` (the part's role), the best of the first ``within`` that fits the role leads:
+    an „Empfehlung“ opens with a sentence that recommends, not with the best-ranked framing.
+    """
     main = [q for q in evidence.queries if q.main]
     if not main:
         return None
     by_key = {(c.chunk_id, c.sentence.position): c for c in pooled}
     ranked = pool_candidates([(q.sentences, q.passages) for q in main])
-    for c in ranked:
-        found = by_key.get((c.chunk_id, c.sentence.position))
-        if found is not None:
-            return found
-    return None
+    found = [c for c in (by_key.get((r.chunk_id, r.sentence.position)) for r in ranked) if c is not None]
+    if fits is not None:
+        fitting = [c for c in found[:within] if fits(c)]
+        if fitting:
+            return fitting[0]
+    return found[0] if found else None

@@ -22,6 +22,7 @@ from assistant.drafting.models import DraftRequest
 from assistant.drafting.on_topic import CompoundAwareAnalyzer, TopicJudge, names_several_fields
 from assistant.drafting.part_evidence import ASPECT_SECTION, GatherSettings, PartEvidence, QueryEvidence
 from assistant.drafting.part_queries import note_topics, part_aspect, plan_queries, request_query, subtopics
+from assistant.drafting.role_passages import role_neighbours
 from assistant.drafting.structure import PartSpec
 from assistant.generation.evidence import Analyzer, query_terms
 from assistant.retrieval.base import Retriever
@@ -92,6 +93,13 @@ class EvidenceGatherer:
         if sections:
             aspect_query = part_aspect(spec)
             queries.append(self.judge.scored(aspect_query, plan.topic, request, sections, headings=headings))
+        role_query = f"{part_aspect(spec)} {plan.topic}"
+        terms = query_terms(role_query, self.analyzer)
+        read = role_neighbours(
+            spec.role, role_query, terms, queries, self.analyzer, self.document_chunks, self.settings
+        )
+        if read is not None:
+            queries.append(read)
         return PartEvidence(spec, queries)
 
     def _retrieve(self, query: str, filters: SearchFilters | None) -> list[Passage]:

@@ -85,6 +85,13 @@ class GatherSettings:
     own_aspect_ranks: int = 3
     """For a topic that is the part's own aspect, the passages this high in the query's ranking are
     on topic without naming it (further down, the retriever's judgement is too weak alone)."""
+    role_reading: tuple[str, ...] = ("empfehlung", "schritte")
+    """Roles whose parts read the chunks next to their on-topic passages for sentences that fit
+    the role (:mod:`assistant.drafting.role_passages`; empty: off)."""
+    role_neighbours: int = 2
+    """How close (chunk positions) such a chunk must be to an on-topic passage of its document."""
+    role_passages: int = 4
+    """At most this many such chunks per part."""
     per_document: int = 3
     """Passages per document and query: a draft summarises several parts of a long strategy, not
     only its two best chunks (the answerers' diversity step keeps two)."""

@@ -63,6 +63,9 @@ class SelectionWeights:
     """A sentence whose queries an earlier pick of this part already serves (no new sub-topic)."""
     preferred: float = 1.0
     """Bonus for a statement of the kind the part asks for (measures in Maßnahmen)."""
+    role: float = 0.3
+    """Bonus for a sentence that fits the part's role (recommends in „Empfehlung“, names a step
+    in „Nächste Schritte“): a preference among on-topic sentences, not a filter."""
     per_word: float = 0.01
     """Per word a statement takes in the draft: within a length limit, a short statement leaves
     room for another source."""
@@ -118,6 +121,7 @@ def select_diverse(
     cited_passages: set[str] | None = None,
     cited_documents: set[str] | None = None,
     preferred: Callable[[Candidate], bool] | None = None,
+    fits: Callable[[Candidate], bool] | None = None,
     weights: SelectionWeights | None = None,
     cost: Callable[[Candidate], int] | None = None,
     max_cost: int | None = None,
@@ -127,10 +131,11 @@ def select_diverse(
 
     ``taken`` are sentences quoted elsewhere in the draft (never repeated, nor near-duplicates);
     ``cited_passages`` / ``cited_documents`` what earlier parts cite; ``preferred`` marks the
-    statements the part asks for. A sentence is never chosen twice. With ``cost`` (words of a
-    candidate) and ``max_cost`` (the part's words), candidates are chosen while they fit: the
-    first may take up to one and a half times the words, later ones only what is left (plus
-    10 %). ``lead`` is taken first when it fits: the part's opening statement on its subject.
+    statements the part asks for, ``fits`` those that fit its role (a smaller bonus). A sentence
+    is never chosen twice. With ``cost`` (words of a candidate) and ``max_cost`` (the part's
+    words), candidates are chosen while they fit: the first may take up to one and a half times
+    the words, later ones only what is left (plus 10 %). ``lead`` is taken first when it fits:
+    the part's opening statement on its subject.
     """
     if budget < 0:
         raise ValueError(f"budget must be 0 or greater. Currently, it is {budget}.")
@@ -165,6 +170,7 @@ def select_diverse(
                 - w.earlier_document * (c.doc_id in earlier_documents)
                 - w.served_queries * (bool(chosen) and c.queries <= served)
                 + w.preferred * (preferred is not None and preferred(c))
+                + w.role * (fits is not None and fits(c))
                 - w.per_word * (cost(c) if cost is not None else 0)
                 for c in fitting
             ]

@@ -36,6 +36,9 @@ class PartSpec:
     """The part's share of the draft's length, relative to the other parts."""
     numbered: bool = False
     """Statements are steps in order (a Stufenplan, next steps): rendered as a numbered list."""
+    role: str | None = None
+    """What the part's sentences do („empfehlung“, „schritte“, „optionen“, „anlass“, …; see
+    :mod:`assistant.drafting.sentence_roles`): preferred among the on-topic sentences."""
 
     def expand_queries(self, topic: str) -> list[str]:
         """The part's queries for one topic."""
@@ -105,7 +108,18 @@ def _part(data: dict[str, Any]) -> PartSpec:
         sections=tuple(data.get("sections") or ()),
         weight=float(data.get("weight", 1.0)),
         numbered=bool(data.get("numbered", False)),
+        role=_role(data),
     )
+
+
+def _role(data: dict[str, Any]) -> str | None:
+    """The part's ``role``, checked against the roles :mod:`sentence_roles` knows."""
+    from assistant.drafting.sentence_roles import ROLES
+
+    role = data.get("role")
+    if role is not None and role not in ROLES:
+        raise ValueError(f"Part {data.get('key')!r}: unknown role {role!r}. Known roles: {', '.join(ROLES)}.")
+    return role
 
 
 def _patterns(values: list[str] | None) -> tuple[re.Pattern[str], ...]:
