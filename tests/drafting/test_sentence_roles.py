@@ -10,7 +10,7 @@ from assistant.drafting.base import LEAD_ROLE_WITHIN, _lead, choose_statements, 
 from assistant.drafting.models import DraftRequest
 from assistant.drafting.part_evidence import GatherSettings, PartEvidence, QueryEvidence
 from assistant.drafting.role_passages import ROLE_NEIGHBOURS, role_neighbours
-from assistant.drafting.selection import Candidate, select_diverse
+from assistant.drafting.selection import Candidate, SelectionWeights, select_diverse
 from assistant.drafting.sentence_roles import ROLES, fits_role, refers_to_publication
 from assistant.drafting.structure import PartSpec, _part, load_structure
 from assistant.generation.evidence import ScoredSentence, query_terms
@@ -130,7 +130,10 @@ def test_the_role_is_a_preference_among_candidates_not_a_filter() -> None:
     generic = candidate("Für die Planung sind zwei Grundsatzfragen zu klären.", 1.0, "a")
     close = candidate("Wir empfehlen, mit den Schulen zu beginnen.", 0.8, "b")
     far = candidate("Es empfiehlt sich, einen Pilot zu wählen.", 0.2, "c")
-    chosen = select_diverse([generic, close, far], 2, fits=lambda c: fits_role("empfehlung", c.sentence.text))
+    weights = SelectionWeights(role=0.3)
+    chosen = select_diverse(
+        [generic, close, far], 2, fits=lambda c: fits_role("empfehlung", c.sentence.text), weights=weights
+    )
     assert chosen == [close, generic], "a fitting sentence close in relevance wins; a weak one does not"
 
 
@@ -180,14 +183,16 @@ def test_the_recommendation_next_to_the_on_topic_passage_is_read() -> None:
     )  # type: ignore[arg-type]
 
 
-def test_choose_statements_prefers_the_roles_sentence() -> None:
+def test_choose_statements_opens_with_the_roles_sentence() -> None:
     from assistant.drafting.base import DraftContext
 
     p = Passage(chunk=chunk("a", 0, "…"), score=1.0)
-    q = Passage(chunk=chunk("b", 0, "…"), score=1.0)
-    first = QueryEvidence("q", "t", [p], [scored("Die Stadt hat zwei Rechenzentren und viele Server.")])
-    second = QueryEvidence("q2", "t", [q], [scored("Die Stadt sollte ein Rechenzentrum gemeinsam nutzen.")])
+    texts = [
+        "Die Stadt hat zwei Rechenzentren und viele Server.",
+        "Die Stadt sollte ein Rechenzentrum teilen.",
+    ]
+    main = QueryEvidence("q", "t", [p], [scored(t, position=i) for i, t in enumerate(texts)], main=True)
     spec = PartSpec(key="empfehlung", title="Empfehlung", queries=(), instruction="", role="empfehlung")
     context = DraftContext(DraftRequest(section="Rechenzentrum", notes=""), statements_per_part=1)
-    chosen = choose_statements(PartEvidence(spec, [first, second]), 0, context)
-    assert [s.sentence.text for s in chosen] == ["Die Stadt sollte ein Rechenzentrum gemeinsam nutzen."]
+    chosen = choose_statements(PartEvidence(spec, [main]), 0, context)
+    assert [s.sentence.text for s in chosen] == [texts[1]]
