@@ -1,13 +1,31 @@
 """What the DOCX and ODT exports show beyond the Markdown: citations as footnotes, the coverage
-table and the document properties. Both exports read it from here, so they say the same."""
+table and the document properties, and the Markdown's lines they repeat (profile, fields, source
+list). Both exports read it from here, so they say the same."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from assistant.drafting.markdown import fields_line, profile_line, source_line
+from assistant.drafting.structure import SOURCES_TITLE
 from assistant.text.citation_markers import MARKER_WITH_SPACE
 from assistant.types import Source
+
+__all__ = [
+    "AUTHOR",
+    "COVERAGE_HEADER",
+    "COVERAGE_TITLE",
+    "SOURCES_TITLE",
+    "cited_segments",
+    "coverage_rows",
+    "fields_line",
+    "footnote_text",
+    "keywords",
+    "profile_line",
+    "source_line",
+    "subject",
+]
 
 if TYPE_CHECKING:
     from assistant.drafting.models import Draft, DraftCoverage

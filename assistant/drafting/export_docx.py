@@ -8,18 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.drafting.export_content import (
-    AUTHOR,
-    COVERAGE_HEADER,
-    COVERAGE_TITLE,
-    cited_segments,
-    coverage_rows,
-    footnote_text,
-    keywords,
-    subject,
-)
-from assistant.drafting.markdown import fields_line, profile_line, source_line
-from assistant.drafting.structure import SOURCES_TITLE
+from assistant.drafting import export_content as content
 from assistant.types import Source
 
 if TYPE_CHECKING:
@@ -51,7 +40,7 @@ def render_docx(draft: Draft, *, created: datetime | None = None, template: Path
 
     document.add_heading(draft.title, level=0)
     document.add_paragraph().add_run(label_for(draft.mode)).italic = True
-    document.add_paragraph(profile_line(draft.request))
+    document.add_paragraph(content.profile_line(draft.request))
     for part in draft.parts:
         document.add_heading(part.title, level=1)
         for block in part.blocks:
@@ -63,12 +52,12 @@ def render_docx(draft: Draft, *, created: datetime | None = None, template: Path
                 paragraph = document.add_paragraph(style="List Bullet")
                 _add_cited(paragraph, block.text, sources, footnotes, bold=True)
                 if block.fields:
-                    document.add_paragraph(fields_line(block), style="List Continue")
+                    document.add_paragraph(content.fields_line(block), style="List Continue")
             else:
                 _add_cited(document.add_paragraph(style="List Bullet"), block.text, sources, footnotes)
-    document.add_heading(SOURCES_TITLE, level=1)
+    document.add_heading(content.SOURCES_TITLE, level=1)
     for source in draft.sources:
-        document.add_paragraph(source_line(source))
+        document.add_paragraph(content.source_line(source))
     if not draft.sources:
         document.add_paragraph().add_run("Keine Quellen zitiert.").italic = True
     _add_coverage_table(document, draft)
@@ -80,15 +69,15 @@ def render_docx(draft: Draft, *, created: datetime | None = None, template: Path
 def _set_properties(document: Document, draft: Draft, created: datetime) -> None:
     properties = document.core_properties
     properties.title = draft.title
-    properties.subject = subject(draft)
-    properties.keywords = keywords(draft)
+    properties.subject = content.subject(draft)
+    properties.keywords = content.keywords(draft)
     properties.comments = draft.request.notes
     properties.category = "Entwurf"
     properties.identifier = draft.draft_id
     properties.language = "de-DE"
     # python-docx's template carries its own author and 2013 dates; the draft is made now.
-    properties.author = AUTHOR
-    properties.last_modified_by = AUTHOR
+    properties.author = content.AUTHOR
+    properties.last_modified_by = content.AUTHOR
     properties.created = created
     properties.modified = created
     properties.revision = 1
@@ -104,11 +93,11 @@ def _add_cited(
     italic: bool = False,
 ) -> None:
     previous: str | Source = ""
-    for segment in cited_segments(text, sources):
+    for segment in content.cited_segments(text, sources):
         if isinstance(segment, Source):
             if isinstance(previous, Source):
                 footnotes.add_separator(paragraph)
-            footnotes.add(paragraph, footnote_text(segment))
+            footnotes.add(paragraph, content.footnote_text(segment))
         else:
             run = paragraph.add_run(segment)
             run.bold = bold or None
@@ -122,12 +111,12 @@ def _add_coverage_table(document: Document, draft: Draft) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    rows = coverage_rows(draft.coverage)
-    table = document.add_table(rows=2 + len(rows), cols=len(COVERAGE_HEADER))
+    rows = content.coverage_rows(draft.coverage)
+    table = document.add_table(rows=2 + len(rows), cols=len(content.COVERAGE_HEADER))
     table.style = "Table Grid"
     caption = table.rows[0].cells[0].merge(table.rows[0].cells[-1])
-    caption.paragraphs[0].add_run(COVERAGE_TITLE).bold = True
-    for cell, text in zip(table.rows[1].cells, COVERAGE_HEADER, strict=True):
+    caption.paragraphs[0].add_run(content.COVERAGE_TITLE).bold = True
+    for cell, text in zip(table.rows[1].cells, content.COVERAGE_HEADER, strict=True):
         cell.paragraphs[0].add_run(text).bold = True
     for row, values in zip(table.rows[2:], rows, strict=True):
         for cell, text in zip(row.cells, values, strict=True):
@@ -137,5 +126,5 @@ def _add_coverage_table(document: Document, draft: Draft) -> None:
         header = OxmlElement("w:tblHeader")
         row._tr.get_or_add_trPr().append(header)
     description = OxmlElement("w:tblCaption")
-    description.set(qn("w:val"), COVERAGE_TITLE)
+    description.set(qn("w:val"), content.COVERAGE_TITLE)
     table._tbl.tblPr.append(description)

@@ -7,18 +7,7 @@ import io
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from assistant.drafting.export_content import (
-    AUTHOR,
-    COVERAGE_HEADER,
-    COVERAGE_TITLE,
-    cited_segments,
-    coverage_rows,
-    footnote_text,
-    keywords,
-    subject,
-)
-from assistant.drafting.markdown import fields_line, profile_line, source_line
-from assistant.drafting.structure import SOURCES_TITLE
+from assistant.drafting import export_content as content
 from assistant.types import Source
 
 if TYPE_CHECKING:
@@ -43,7 +32,7 @@ class _Notes:
         note = Note(id=f"ftn{self.count}", noteclass="footnote")
         note.addElement(NoteCitation(text=str(self.count)))
         body = NoteBody()
-        body.addElement(P(stylename=self.style, text=footnote_text(source)))
+        body.addElement(P(stylename=self.style, text=content.footnote_text(source)))
         note.addElement(body)
         return note
 
@@ -81,7 +70,7 @@ def render_odt(draft: Draft, *, created: datetime | None = None) -> bytes:
     def cited(text: str, style: Style | None = None) -> Element:
         paragraph = P(stylename=style) if style else P()
         previous: str | Source = ""
-        for segment in cited_segments(text, sources):
+        for segment in content.cited_segments(text, sources):
             if isinstance(segment, Source):
                 if isinstance(previous, Source):
                     # Two notes in a row read "2,3", as in the DOCX.
@@ -103,7 +92,7 @@ def render_odt(draft: Draft, *, created: datetime | None = None) -> bytes:
     body = document.text
     body.addElement(H(outlinelevel=1, stylename=styles["Title"], text=draft.title))
     body.addElement(P(text=label_for(draft.mode), stylename=styles["Emphasis"]))
-    body.addElement(P(text=profile_line(draft.request)))
+    body.addElement(P(text=content.profile_line(draft.request)))
     for part in draft.parts:
         body.addElement(H(outlinelevel=2, stylename=styles["Heading 1"], text=part.title))
         listed: list[tuple[str, Style | None]] = []
@@ -111,7 +100,7 @@ def render_odt(draft: Draft, *, created: datetime | None = None) -> bytes:
             if block.kind in ("item", "measure"):
                 listed.append((block.text, styles["Strong"] if block.kind == "measure" else None))
                 if block.fields:
-                    listed.append((fields_line(block), None))
+                    listed.append((content.fields_line(block), None))
                 continue
             if listed:
                 body.addElement(bullets(listed))
@@ -119,12 +108,12 @@ def render_odt(draft: Draft, *, created: datetime | None = None) -> bytes:
             body.addElement(cited(block.text, styles["Emphasis"] if block.kind == "note" else None))
         if listed:
             body.addElement(bullets(listed))
-    body.addElement(H(outlinelevel=2, stylename=styles["Heading 1"], text=SOURCES_TITLE))
+    body.addElement(H(outlinelevel=2, stylename=styles["Heading 1"], text=content.SOURCES_TITLE))
     for source in draft.sources:
-        body.addElement(P(text=source_line(source)))
+        body.addElement(P(text=content.source_line(source)))
     if not draft.sources:
         body.addElement(P(text="Keine Quellen zitiert.", stylename=styles["Emphasis"]))
-    body.addElement(P(text=COVERAGE_TITLE, stylename=styles["Strong"]))
+    body.addElement(P(text=content.COVERAGE_TITLE, stylename=styles["Strong"]))
     body.addElement(_coverage_table(draft, styles["Strong"]))
     buffer = io.BytesIO()
     document.write(buffer)
@@ -136,15 +125,15 @@ def _set_properties(document: OpenDocument, draft: Draft, created: datetime) -> 
 
     stamp = created.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
     document.meta.addElement(dc.Title(text=draft.title))
-    document.meta.addElement(dc.Subject(text=subject(draft)))
+    document.meta.addElement(dc.Subject(text=content.subject(draft)))
     if draft.request.notes:
         document.meta.addElement(dc.Description(text=draft.request.notes))
     document.meta.addElement(dc.Language(text="de-DE"))
-    document.meta.addElement(dc.Creator(text=AUTHOR))
+    document.meta.addElement(dc.Creator(text=content.AUTHOR))
     document.meta.addElement(dc.Date(text=stamp))
-    document.meta.addElement(meta.InitialCreator(text=AUTHOR))
+    document.meta.addElement(meta.InitialCreator(text=content.AUTHOR))
     document.meta.addElement(meta.CreationDate(text=stamp))
-    document.meta.addElement(meta.Keyword(text=keywords(draft)))
+    document.meta.addElement(meta.Keyword(text=content.keywords(draft)))
 
 
 def _coverage_table(draft: Draft, header_style: Style) -> Element:
@@ -159,11 +148,11 @@ def _coverage_table(draft: Draft, header_style: Style) -> Element:
             table_row.addElement(cell)
         return table_row
 
-    table = Table(name=COVERAGE_TITLE)
-    table.addElement(TableColumn(numbercolumnsrepeated=len(COVERAGE_HEADER)))
+    table = Table(name=content.COVERAGE_TITLE)
+    table.addElement(TableColumn(numbercolumnsrepeated=len(content.COVERAGE_HEADER)))
     header = TableHeaderRows()
-    header.addElement(row(COVERAGE_HEADER, header_style))
+    header.addElement(row(content.COVERAGE_HEADER, header_style))
     table.addElement(header)
-    for values in coverage_rows(draft.coverage):
+    for values in content.coverage_rows(draft.coverage):
         table.addElement(row(values))
     return table
