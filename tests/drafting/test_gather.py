@@ -3,8 +3,6 @@ the sections on a part's aspect of the case studies found."""
 
 from __future__ import annotations
 
-import re
-
 from assistant.drafting.gather import (
     ASPECT_SECTION,
     CompoundAwareAnalyzer,
@@ -17,19 +15,7 @@ from assistant.drafting.structure import load_structure
 from assistant.generation.evidence import query_terms
 from assistant.retrieval.diversity import DiverseRetriever
 from assistant.types import Chunk, Passage, SearchFilters
-
-
-class WordAnalyzer:
-    """Lower-cased words, no stemming and no compound splitting; every term weighs 1."""
-
-    def analyze(self, text: str) -> list[str]:
-        return re.findall(r"\w+", text.lower())
-
-    def idf(self, token: str) -> float:
-        return 1.0
-
-    def df(self, token: str) -> int:
-        return 1
+from tests.fakes.word_analyzer import WordAnalyzer
 
 
 class ListRetriever:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from assistant.drafting.base import LEAD_ROLE_WITHIN, _lead, choose_statements, is_statement
@@ -15,19 +13,7 @@ from assistant.drafting.sentence_roles import ROLES, fits_role, refers_to_public
 from assistant.drafting.structure import PartSpec, _part, load_structure
 from assistant.generation.evidence import ScoredSentence, query_terms
 from assistant.types import Chunk, Passage
-
-
-class WordAnalyzer:
-    """Lower-cased words; every term weighs 1."""
-
-    def analyze(self, text: str) -> list[str]:
-        return re.findall(r"\w+", text.lower())
-
-    def idf(self, token: str) -> float:
-        return 1.0
-
-    def df(self, token: str) -> int:
-        return 1
+from tests.fakes.word_analyzer import WordAnalyzer
 
 
 def chunk(doc: str, position: int, text: str) -> Chunk:
