@@ -9,12 +9,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from assistant.config import get_settings
-from assistant.errors import AssistantError, NotFoundError
+from assistant.errors import NotFoundError
 from assistant.progress import as_started
 from assistant.service import Assistant
 from kommunal.cli.output import EXIT_FAILED_INPUT, JsonOpt, emit_json, fail, out
 from kommunal.cli.progress import progress_bar
+from kommunal.cli.session import with_assistant
 
 if TYPE_CHECKING:
     from ingestion.report import IngestReport
@@ -33,19 +33,18 @@ def ingest(
     as_json: JsonOpt = False,
 ) -> None:
     """Dokumente einlesen (inkrementell: unveränderte Dateien werden übersprungen)."""
-    from ingestion.pipeline import Ingestor
+    from ingestion.library import DocumentLibrary
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise fail(NotFoundError(f"Pfad nicht gefunden: {', '.join(missing)}"), as_json)
-    settings = get_settings()
-    try:
-        with Assistant.open(settings, write=True, purpose="ingest") as assistant:
-            ingestor = Ingestor(assistant.index, settings)
-            with progress_bar("Einlesen", as_json=as_json) as progress:
-                report = ingestor.run(paths, prune=prune, progress=as_started(progress))
-    except AssistantError as exc:
-        raise fail(exc, as_json) from exc
+
+    def work(assistant: Assistant) -> IngestReport:
+        library = DocumentLibrary(assistant.index, assistant.settings)
+        with progress_bar("Einlesen", as_json=as_json) as progress:
+            return library.ingest(paths, prune=prune, progress=as_started(progress))
+
+    report = with_assistant("ingest", as_json, work, write=True)
     if as_json:
         emit_json(report.to_json_dict())
     else:
