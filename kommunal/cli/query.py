@@ -13,19 +13,12 @@ import typer
 from assistant.config import get_settings
 from assistant.errors import AssistantError, ConfigError, NotFoundError
 from assistant.service import Assistant
-from assistant.types import SearchFilters
-from kommunal.cli.filters import (
-    BatchOpt,
-    DocSetOpt,
-    DocTypeOpt,
-    HandlungsfeldOpt,
-    MunicipalityOpt,
-    search_filters,
-)
-from kommunal.cli.output import JsonOpt, emit_json, err, fail, out
+from assistant.types import Answer, SearchFilters
+from kommunal.cli.filters import search_filters
+from kommunal.cli.output import emit_json, err, fail, out
+from kommunal.cli.question_options import QuestionOptions, with_question_options
 
 R = TypeVar("R")
-FilterOptions = tuple[str | None, str | None, str | None, list[str] | None]
 
 
 def register(app: typer.Typer) -> None:
@@ -34,32 +27,26 @@ def register(app: typer.Typer) -> None:
     app.command("ask")(ask)
 
 
+@with_question_options
 def search(
     query: Annotated[str | None, typer.Argument(help="Suchanfrage auf Deutsch.")] = None,
     k: Annotated[int, typer.Option("-k", "--top-k", min=1, max=100, help="Anzahl der Treffer.")] = 5,
     mode: Annotated[str, typer.Option(help="hybrid, dense oder lexical.")] = "hybrid",
-    doc_type: DocTypeOpt = None,
-    handlungsfeld: HandlungsfeldOpt = None,
-    municipality: MunicipalityOpt = None,
-    doc_set: DocSetOpt = None,
-    batch: BatchOpt = None,
-    as_json: JsonOpt = False,
+    *,
+    options: QuestionOptions,
 ) -> None:
     """Passagen zu einer Frage suchen, nach Relevanz geordnet."""
-    if (query is None) == (batch is None):
-        raise typer.BadParameter("Entweder eine Suchanfrage oder --batch angeben.")
+    options.check_one_input(query, "eine Suchanfrage")
     passages = each_question(
         "search",
         query,
-        batch,
-        (doc_type, handlungsfeld, municipality, doc_set),
+        options,
         lambda assistant, text, filters: assistant.search(text, k, filters, mode),
         lambda passages: {"results": [p.to_result() for p in passages]},
-        as_json,
     )
     if passages is None:
         return
-    if as_json:
+    if options.as_json:
         emit_json([p.to_result() for p in passages])
         return
     if not passages:
@@ -75,32 +62,22 @@ def search(
         out.print(f"   {text}\n", highlight=False)
 
 
+@with_question_options
 def ask(
     question: Annotated[str | None, typer.Argument(help="Frage auf Deutsch.")] = None,
     k: Annotated[int, typer.Option("-k", "--top-k", min=1, max=20, help="Anzahl der Quellen-Passagen.")] = 5,
-    doc_type: DocTypeOpt = None,
-    handlungsfeld: HandlungsfeldOpt = None,
-    municipality: MunicipalityOpt = None,
-    doc_set: DocSetOpt = None,
-    batch: BatchOpt = None,
-    as_json: JsonOpt = False,
+    *,
+    options: QuestionOptions,
 ) -> None:
     """Eine Frage beantworten: kurze Antwort mit nummerierten Quellen, oder ehrlich „nichts gefunden“."""
-    if (question is None) == (batch is None):
-        raise typer.BadParameter("Entweder eine Frage oder --batch angeben.")
+    options.check_one_input(question, "eine Frage")
     answer = each_question(
-        "ask",
-        question,
-        batch,
-        (doc_type, handlungsfeld, municipality, doc_set),
-        lambda assistant, text, filters: assistant.ask(text, filters, k=k),
-        lambda answer: answer.model_dump(),
-        as_json,
+        "ask", question, options, lambda assistant, text, filters: assistant.ask(text, filters, k=k), dump
     )
     if answer is None:
         return
-    if as_json:
-        emit_json(answer.model_dump())
+    if options.as_json:
+        emit_json(dump(answer))
         return
     out.print(answer.answer, highlight=False)
     for warning in answer.warnings:
@@ -114,22 +91,25 @@ def ask(
             )
 
 
+def dump(answer: Answer) -> dict[str, Any]:
+    """An answer as one JSON object."""
+    return answer.model_dump()
+
+
 def each_question(
     purpose: str,
     text: str | None,
-    batch: Path | None,
-    filter_options: FilterOptions,
+    options: QuestionOptions,
     run: Callable[[Assistant, str, SearchFilters], R],
     as_line: Callable[[R], dict[str, Any]],
-    as_json: bool,
 ) -> R | None:
     """Run ``run(assistant, question, filters)`` for one question and return its result, or for
     every line of a ``--batch`` file, printing one JSON line ``{"id", **as_line(result)}`` each
     and returning None. One process, one index, the model loaded once."""
     settings = get_settings()
     try:
-        filters = search_filters(*filter_options)
-        questions = read_batch(batch) if batch else None
+        filters = search_filters(*options.filter_values())
+        questions = read_batch(options.batch) if options.batch else None
         with Assistant.open(settings, purpose=purpose) as assistant:
             if questions is None:
                 return run(assistant, text or "", filters)
@@ -138,9 +118,9 @@ def each_question(
                 sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
             return None
     except AssistantError as exc:
-        raise fail(exc, as_json) from exc
+        raise fail(exc, options.as_json) from exc
     except ValueError as exc:  # an unknown search mode
-        raise fail(ConfigError(str(exc)), as_json) from exc
+        raise fail(ConfigError(str(exc)), options.as_json) from exc
 
 
 def read_batch(path: Path) -> list[tuple[str, str]]:
