@@ -17,6 +17,7 @@ from assistant.config import Settings, get_settings
 from assistant.embeddings import Embedder
 from assistant.errors import AssistantError
 from assistant.index import Index
+from assistant.index.maintenance import RepairReport, VerifyReport, rebuild_index, repair_index, verify_index
 from assistant.index.opening import open_index
 from assistant.progress import ProgressCallback
 from kommunal.cli.output import JsonOpt, emit_json, err, fail, out
@@ -24,6 +25,9 @@ from kommunal.cli.progress import progress_bar
 
 EXIT_MISMATCH = 1
 R = TypeVar("R")
+
+BackupTarget = Annotated[Path, typer.Argument(help="Leerer oder neuer Ordner für die Sicherung.")]
+BackupSource = Annotated[Path, typer.Argument(help="Ordner einer Sicherung (von 'backup').")]
 
 
 def register(app: typer.Typer) -> None:
@@ -42,8 +46,6 @@ def verify(
     as_json: JsonOpt = False,
 ) -> None:
     """Index prüfen: Chroma, Stichwortindex und Manifest müssen übereinstimmen (sonst Code 1)."""
-    from assistant.index.maintenance import repair_index, verify_index
-
     settings = get_settings()
     repaired = None
     try:
@@ -53,55 +55,33 @@ def verify(
             if repair and not report.ok:
                 with progress_bar("Reparatur", as_json=as_json) as progress:
                     result = repair_index(index, progress)
-                reingested = _reingest(index, result.incomplete_documents)
-                repaired = {**asdict(result), "reingested": reingested}
+                repaired = _reingest_incomplete(index, result)
                 report = verify_index(index)
     except AssistantError as exc:
         raise fail(exc, as_json) from exc
-    if as_json:
-        emit_json({**report.to_json_dict(), "repair": repaired})
-    else:
-        _print_report(report, repaired)
-    if not report.ok:
-        raise typer.Exit(EXIT_MISMATCH)
+    _finish(report, "repair", repaired, as_json)
 
 
 def rebuild(as_json: JsonOpt = False) -> None:
     """Chroma und Stichwortindex vollständig aus dem Manifest neu aufbauen (Vektoren aus dem Cache)."""
-    from assistant.index.maintenance import rebuild_index, verify_index
-
     settings = get_settings()
     try:
         with (
             open_index(settings, write=True, purpose="rebuild", discard_vectors=True) as index,
             progress_bar("Neuaufbau", as_json=as_json) as progress,
         ):
-            result = rebuild_index(index, progress)
-            reingested = _reingest(index, result.incomplete_documents)
+            rebuilt = _reingest_incomplete(index, rebuild_index(index, progress))
             report = verify_index(index)
     except AssistantError as exc:
         raise fail(exc, as_json) from exc
-    repaired = {**asdict(result), "reingested": reingested}
-    if as_json:
-        emit_json({**report.to_json_dict(), "rebuild": repaired})
-    else:
-        _print_report(report, repaired)
-    if not report.ok:
-        raise typer.Exit(EXIT_MISMATCH)
+    _finish(report, "rebuild", rebuilt, as_json)
 
 
-def backup(
-    dest: Annotated[Path, typer.Argument(help="Leerer oder neuer Ordner für die Sicherung.")],
-    as_json: JsonOpt = False,
-) -> None:
+def backup(dest: BackupTarget, as_json: JsonOpt = False) -> None:
     """Den ganzen Index sichern (Schreiber warten) und die Kopie prüfen."""
     from assistant.index.backup import backup_index
 
-    report = _with_progress(
-        "Sicherung",
-        as_json,
-        lambda settings, embedder, progress: backup_index(settings, embedder, dest, progress),
-    )
+    report = _copy_index("Sicherung", backup_index, dest, as_json)
     if as_json:
         emit_json(report.to_json_dict())
         return
@@ -113,49 +93,59 @@ def backup(
         err.print("Hinweis: Vektoren stammen aus dem Embedding-Cache des Manifests (Chroma-Server).")
 
 
-def restore(
-    src: Annotated[Path, typer.Argument(help="Ordner einer Sicherung (von 'backup').")],
-    as_json: JsonOpt = False,
-) -> None:
+def restore(src: BackupSource, as_json: JsonOpt = False) -> None:
     """Den Index aus einer Sicherung wiederherstellen und prüfen (ersetzt den aktuellen Index)."""
     from assistant.index.backup import restore_index
 
-    counts = _with_progress(
-        "Wiederherstellung",
-        as_json,
-        lambda settings, embedder, progress: restore_index(settings, embedder, src, progress),
-    )
+    counts = asdict(_copy_index("Wiederherstellung", restore_index, src, as_json))
     if as_json:
-        emit_json({"restored_from": str(src), "counts": asdict(counts)})
-        return
-    out.print(f"Wiederhergestellt aus {src}: {counts.documents} Dokumente, {counts.chunks} Abschnitte.")
+        emit_json({"restored_from": str(src), "counts": counts})
+    else:
+        out.print(
+            f"Wiederhergestellt aus {src}: {counts['documents']} Dokumente, {counts['chunks']} Abschnitte."
+        )
 
 
-def _with_progress(
-    label: str, as_json: bool, work: Callable[[Settings, Embedder, ProgressCallback | None], R]
+def _copy_index(
+    label: str,
+    copy: Callable[[Settings, Embedder, Path, ProgressCallback | None], R],
+    folder: Path,
+    as_json: bool,
 ) -> R:
-    """``work(settings, embedder, progress)`` under a progress bar; errors end the command."""
+    """``copy(settings, embedder, folder, progress)`` under a progress bar; errors end the command."""
     from assistant.embeddings import create_embedder
 
     settings = get_settings()
     try:
         with progress_bar(label, as_json=as_json) as progress:
-            return work(settings, create_embedder(settings), progress)
+            return copy(settings, create_embedder(settings), folder, progress)
     except AssistantError as exc:
         raise fail(exc, as_json) from exc
 
 
-def _reingest(index: Index, doc_ids: list[str]) -> list[dict[str, object]]:
-    """Read documents whose chunks the manifest lost again from their source files."""
+def _reingest_incomplete(index: Index, result: RepairReport) -> dict[str, object]:
+    """Read the documents whose chunks the manifest lost again from their source files; the
+    repair's counts with what that did under ``reingested``."""
     from ingestion.library import DocumentLibrary
 
-    if not doc_ids:
-        return []
-    report = DocumentLibrary(index, index.settings).reingest(doc_ids, force=True)
-    return [{"doc_id": f.doc_id, "status": f.status, "reason": f.reason} for f in report.files]
+    reingested = []
+    if result.incomplete_documents:
+        report = DocumentLibrary(index, index.settings).reingest(result.incomplete_documents, force=True)
+        reingested = [{"doc_id": f.doc_id, "status": f.status, "reason": f.reason} for f in report.files]
+    return {**asdict(result), "reingested": reingested}
 
 
-def _print_report(report, repaired: dict[str, object] | None) -> None:  # noqa: ANN001 - VerifyReport
+def _finish(report: VerifyReport, key: str, repaired: dict[str, object] | None, as_json: bool) -> None:
+    """Show the verification (in JSON with what was repaired under ``key``); a mismatch is exit 1."""
+    if as_json:
+        emit_json({**report.to_json_dict(), key: repaired})
+    else:
+        _print_report(report, repaired)
+    if not report.ok:
+        raise typer.Exit(EXIT_MISMATCH)
+
+
+def _print_report(report: VerifyReport, repaired: dict[str, object] | None) -> None:
 
     counts = report.counts
     out.print(
