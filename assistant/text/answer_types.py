@@ -19,12 +19,27 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-_NUMBER_WORDS = (
-    r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|vierzig|fünfzig|"
-    r"sechzig|siebzig|achtzig|neunzig|hundert|tausend|dutzend|million(?:en)?|milliarde(?:n)?|"
-    r"beide|beiden|doppelt|halbe[nr]?|hälfte|drittel|viertel"
+
+def _either(*words: str) -> str:
+    """``(?:a|b|…)``: any of the space-separated ``words`` (regex fragments allowed)."""
+    return "(?:" + "|".join(" ".join(words).split()) + ")"
+
+
+def _whole_words(*words: str) -> str:
+    """Any of the space-separated ``words`` as a whole word."""
+    return r"\b" + _either(*words) + r"\b"
+
+
+_MONTHS = "januar februar märz april mai juni juli august september oktober november dezember"
+_WEEKDAYS = "montag dienstag mittwoch donnerstag freitag samstag sonntag"
+_NUMBER_WORD = re.compile(
+    _whole_words(
+        "zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig dreißig vierzig fünfzig",
+        "sechzig siebzig achtzig neunzig hundert tausend dutzend million(?:en)? milliarde(?:n)?",
+        "beide beiden doppelt halbe[nr]? hälfte drittel viertel",
+    ),
+    re.IGNORECASE,
 )
-_NUMBER_WORD = re.compile(rf"\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
@@ -33,16 +48,20 @@ _FREE_OF_CHARGE = re.compile(r"\b(?:kostenlos|kostenfrei|gebührenfrei|unentgelt
 _PERCENT = re.compile(r"%|\bprozent\w*|\bhälfte\b|\bdrittel\b|\bviertel\b", re.IGNORECASE)
 _TIME = re.compile(
     r"\b(?:19|20)\d\d\b|\d{1,2}\.\s?\d{1,2}\.|\b\d{1,2}(?:[.:]\d\d)?\s?uhr\b|"
-    r"\b(?:januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|"
-    r"quartal|halbjahr|frühjahr|sommer|herbst|winter|jahresende|jahresbeginn|jahresanfang|"
-    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|"
-    r"montags|dienstags|mittwochs|donnerstags|freitags|samstags|sonntags|"
-    r"täglich|wöchentlich|monatlich|jährlich|halbjährlich|vierteljährlich|quartalsweise|"
-    r"stunden?|tagen?|wochen?|monaten?|jahren?)\b",
+    + _whole_words(
+        _MONTHS,
+        "quartal halbjahr frühjahr sommer herbst winter jahresende jahresbeginn jahresanfang",
+        _WEEKDAYS,
+        " ".join(day + "s" for day in _WEEKDAYS.split()),
+        "täglich wöchentlich monatlich jährlich halbjährlich vierteljährlich quartalsweise",
+        "stunden? tagen? wochen? monaten? jahren?",
+    ),
     re.IGNORECASE,
 )
 _ORGANISATION = re.compile(
-    r"\b(?:gmbh|ag|se|kg|kgaa|gbr|ohg|ug|eg|aör|ltd|inc|e\.\s?v\.|stadtwerke|zweckverband)(?:\b|(?<=\.))",
+    r"\b"
+    + _either(r"gmbh ag se kg kgaa gbr ohg ug eg aör ltd inc e\.\s?v\. stadtwerke zweckverband")
+    + r"(?:\b|(?<=\.))",
     re.IGNORECASE,
 )
 _PERSON = re.compile(
@@ -168,9 +187,13 @@ _REASON = re.compile(
     re.IGNORECASE,
 )
 _ACTOR = re.compile(
-    r"\b[\wäöüß]*(?:stelle|amt|ämter|rat|kreis|leitung|beauftragte[rn]?|büro|verband|dezernat|"
-    r"fachbereich|abteilung|referat|team|gremium|ausschuss|bürgermeister(?:in)?|leiter(?:in)?|"
-    r"ministerium|behörde|dienstleister|stadtwerke)\b",
+    r"\b[\wäöüß]*"
+    + _either(
+        "stelle amt ämter rat kreis leitung beauftragte[rn]? büro verband dezernat fachbereich abteilung",
+        "referat team gremium ausschuss bürgermeister(?:in)? leiter(?:in)? ministerium behörde",
+        "dienstleister stadtwerke",
+    )
+    + r"\b",
     re.IGNORECASE,
 )
 # A count: a number that is not a year, not followed by a unit of money, percent or clock time.
@@ -179,9 +202,7 @@ _COUNT_VALUE = re.compile(
     re.IGNORECASE,
 )
 _DATE = re.compile(
-    r"\b\d{1,2}\.\s?(?:\d{1,2}\.|(?:januar|februar|märz|april|mai|juni|juli|august|september|"
-    r"oktober|november|dezember)\b)(?:\s?\d{2,4})?",
-    re.IGNORECASE,
+    r"\b\d{1,2}\.\s?(?:\d{1,2}\.|" + _whole_words(_MONTHS) + r")(?:\s?\d{2,4})?", re.IGNORECASE
 )
 _ASKS_REASON = re.compile(r"(?:warum|weshalb|wieso|wozu|aus welchem grund|was spricht für)\b")
 _ASKS_ACTOR = re.compile(r"(?:wer|wem|wen|wessen|von wem|welche[rsmn]? (?:stelle|amt|gremium|behörde))\b")
