@@ -32,14 +32,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.errors import ConfigError
 from assistant.types import SearchFilters
-from bots.slack import messages
 
 _EMPTY_LIST = (
     "leere Liste gibt keine Dokumente frei – weglassen für die Standard-Sets "
@@ -163,19 +161,3 @@ class ChannelPolicy:
 
     def _sets(self, listed: list[str] | None) -> frozenset[str]:
         return self.default_sets if listed is None else frozenset(listed)
-
-
-def command_access(
-    policy: ChannelPolicy, command: dict[str, Any], respond: Any, usage: str
-) -> tuple[str, Access] | None:
-    """The text and access of a slash command, or None after telling the user why not (usage help
-    for an empty command, the mentions-only note for a restricted channel)."""
-    text = (command.get("text") or "").strip()
-    if not text:
-        respond(text=usage)
-        return None
-    access = policy.access(command["channel_id"], command["user_id"])
-    if access.mentions_only:
-        respond(text=messages.MENTIONS_ONLY)
-        return None
-    return text, access

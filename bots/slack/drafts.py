@@ -24,10 +24,10 @@ from assistant.text.folding import fold
 from assistant.types import Answer
 from bots.slack import messages
 from bots.slack.blocks import SlackMessage, feedback_buttons, source_blocks, text_message
-from bots.slack.channel_policy import ChannelPolicy, command_access
-from bots.slack.conversation import question_metadata
+from bots.slack.channel_policy import ChannelPolicy
 from bots.slack.formatting import escape, split_text
 from bots.slack.responder import Placeholder, ThreadResponder, post
+from bots.slack.slash_command import read_slash_command
 
 if TYPE_CHECKING:
     from assistant.drafting import Draft
@@ -46,19 +46,17 @@ class DraftHandlers:
     def on_draft_command(self, command: dict[str, Any], client: WebClient, respond: Any) -> None:
         from assistant.drafting import parse_request
 
-        opened = command_access(self.policy, command, respond, messages.DRAFT_USAGE)
-        if opened is None:
+        slash = read_slash_command(self.policy, command, respond, messages.DRAFT_USAGE)
+        if slash is None:
             return
-        text, access = opened
-        channel, user = command["channel_id"], command["user_id"]
+        text, channel = slash.text, slash.channel
         try:
             request = parse_request(text)
         except (AssistantError, ValueError) as exc:  # the request itself is unclear: say why
             respond(text=escape(getattr(exc, "message", None) or str(exc)))
             return
         try:
-            header = text_message(messages.draft_requested_by(user, escape(text)))
-            thread_ts = post(client, channel, None, header, metadata=question_metadata(text))
+            thread_ts = slash.open_thread(client, messages.draft_requested_by)
         except SlackApiError as exc:
             log.info("cannot post draft in channel=%s (%s)", channel, exc.response.get("error"))
             respond(text=messages.NOT_IN_CHANNEL_DRAFT)
@@ -66,7 +64,7 @@ class DraftHandlers:
         placeholder = Placeholder(client, channel, thread_ts, messages.DRAFTING)
         progress = ProgressMessage(client, channel, placeholder)
         try:
-            draft = self.responder.assistant.draft(request, access, progress=progress)
+            draft = self.responder.assistant.draft(request, slash.access, progress=progress)
             _upload(client, channel, thread_ts, draft, self.responder.assistant.docx(draft))
             # Remembered before it shows: a 👍 can come the moment the buttons are there.
             self.responder.remember(draft_as_answer(text, draft), text, channel, thread_ts)

@@ -16,10 +16,11 @@ from slack_sdk.errors import SlackApiError
 
 from bots.slack import messages
 from bots.slack.blocks import answer_messages, text_message
-from bots.slack.channel_policy import Access, ChannelPolicy, command_access
-from bots.slack.conversation import earlier_questions, question_metadata, question_text
+from bots.slack.channel_policy import Access, ChannelPolicy
+from bots.slack.conversation import earlier_questions, question_text
 from bots.slack.formatting import escape
 from bots.slack.responder import ThreadResponder, post
+from bots.slack.slash_command import SlashCommand, read_slash_command
 from bots.slack.state import BotState
 
 log = logging.getLogger(__name__)
@@ -94,35 +95,36 @@ class QuestionHandlers:
 
     def on_ask_command(self, command: dict[str, Any], client: WebClient, respond: Any) -> None:
         """``/agenda-frage``: the question is posted in the channel and answered in its thread."""
-        opened = command_access(self.policy, command, respond, messages.ASK_USAGE)
-        if opened is None:
+        slash = read_slash_command(self.policy, command, respond, messages.ASK_USAGE)
+        if slash is None:
             return
-        text, access = opened
-        channel, user = command["channel_id"], command["user_id"]
         try:
-            header = text_message(messages.asked_by(user, escape(text)))
-            thread_ts = post(client, channel, None, header, metadata=question_metadata(text))
+            thread_ts = slash.open_thread(client, messages.asked_by)
         except SlackApiError as exc:
-            log.info(
-                "cannot post in channel=%s (%s); answering privately", channel, exc.response.get("error")
-            )
-            self._answer_privately(text, access, channel, respond)
+            error = exc.response.get("error")
+            log.info("cannot post in channel=%s (%s); answering privately", slash.channel, error)
+            self._answer_privately(slash, respond)
             return
         self.responder.answer(
-            client, channel=channel, thread_ts=thread_ts, question=text, access=access, user=user
+            client,
+            channel=slash.channel,
+            thread_ts=thread_ts,
+            question=slash.text,
+            access=slash.access,
+            user=slash.user,
         )
 
-    def _answer_privately(self, question: str, access: Access, channel: str, respond: Any) -> None:
+    def _answer_privately(self, slash: SlashCommand, respond: Any) -> None:
         """Where the bot may not post (a DM between people, a channel it is not in): via response_url."""
         try:
-            answer = self.responder.assistant.ask(question, access)
-            self.responder.remember(answer, question, channel, "")
+            answer = self.responder.assistant.ask(slash.text, slash.access)
+            self.responder.remember(answer, slash.text, slash.channel, "")
             pages = answer_messages(answer)
             pages[0].text = f"{messages.NOT_IN_CHANNEL}\n{pages[0].text}"
             for page in pages:
                 respond(**page.as_kwargs(), response_type="ephemeral", replace_original=False)
         except Exception as exc:  # noqa: BLE001 - never silence
-            log.exception("private answer failed channel=%s", channel)
+            log.exception("private answer failed channel=%s", slash.channel)
             respond(text=escape(messages.friendly_error(exc)))
 
 
