@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 RETRIEVAL_METRICS: tuple[str, ...] = ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10")
 
@@ -38,14 +38,7 @@ class MetricResult:
     per_question: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "overall": self.overall,
-            "count": self.count,
-            "by_type": self.by_type,
-            "by_handlungsfeld": self.by_handlungsfeld,
-            "group_counts": self.group_counts,
-            "per_question": self.per_question,
-        }
+        return asdict(self)
 
 
 def per_question_scores(

@@ -85,6 +85,36 @@ class EvalRun:
     def metric_names(self) -> tuple[str, ...]:
         return RETRIEVAL_METRICS
 
+    @classmethod
+    def finished(
+        cls,
+        benchmark: str,
+        embedder: str,
+        index: Index,
+        started: float,
+        dataset: str,
+        k: int,
+        configurations: list[ConfigurationResult],
+        *,
+        corpus: dict[str, Any],
+        notes: Sequence[str],
+    ) -> EvalRun:
+        """The run of ``configurations`` over ``index`` that began at ``started``
+        (``time.perf_counter()``), with the query-cache note every run's timings need."""
+        seconds = time.perf_counter() - started
+        notes = [*notes, QUERY_CACHE_NOTE]
+        return cls(
+            benchmark,
+            embedder,
+            index.embedder.name,
+            dataset,
+            k,
+            configurations,
+            corpus,
+            notes=notes,
+            seconds=seconds,
+        )
+
     def get(self, name: str) -> ConfigurationResult | None:
         return next((c for c in self.configurations if c.name == name), None)
 
@@ -260,16 +290,6 @@ def run_team_benchmark(
     unanswerable = sum(q.unanswerable for q in questions)
     if unanswerable:
         notes.append(f"{unanswerable} unbeantwortbare Fragen sind von den Retrieval-Kennzahlen ausgenommen.")
-    notes.append(QUERY_CACHE_NOTE)
-    return EvalRun(
-        benchmark="team",
-        embedder=embedder,
-        embedding_model=index.embedder.name,
-        dataset=dataset,
-        k=k,
-        configurations=results,
-        corpus=corpus,
-        notes=notes,
-        seconds=time.perf_counter() - started,
-        answers=answer_result,
-    )
+    run = EvalRun.finished("team", embedder, index, started, dataset, k, results, corpus=corpus, notes=notes)
+    run.answers = answer_result
+    return run

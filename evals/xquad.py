@@ -26,7 +26,6 @@ from evals.configurations import QueryCachingEmbedder, index_configurations
 from evals.metrics import evaluate_passages
 from evals.runner import (
     DEFAULT_CACHE_DIR,
-    QUERY_CACHE_NOTE,
     REPO_ROOT,
     ConfigurationResult,
     EvalRun,
@@ -174,16 +173,8 @@ def run_xquad_benchmark(
         index.close()
     if limit:
         notes.append(f"Nur die ersten {len(query_ids)} von {len(benchmark.queries)} Fragen.")
-    notes.append(QUERY_CACHE_NOTE)
-    return EvalRun(
-        benchmark="xquad",
-        embedder=embedder,
-        embedding_model=index.embedder.name,
-        dataset=str(path),
-        k=k,
-        configurations=results,
-        corpus=corpus,
-        reference={REFERENCE_LABEL: dict(PUBLISHED_MINILM)},
-        notes=notes,
-        seconds=time.perf_counter() - started,
+    evaluation = EvalRun.finished(
+        "xquad", embedder, index, started, str(path), k, results, corpus=corpus, notes=notes
     )
+    evaluation.reference = {REFERENCE_LABEL: dict(PUBLISHED_MINILM)}
+    return evaluation
