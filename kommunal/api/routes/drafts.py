@@ -80,26 +80,25 @@ async def draft_from_text(
     return await _draft(runtime, key, parse_request(body.text, body.type), format)
 
 
-@router.post(
-    "/drafts/stream",
-    response_class=EventStreamResponse,
-    summary="Abschnitt entwerfen, Fortschritt je Teil als Server-Sent Events",
-    description=STREAM_DOC,
-    responses=STREAM_RESPONSES,
-)
+def _stream_route(path: str, summary: str) -> Any:
+    """``router.post`` for a route that streams a draft's progress (documented once, in STREAM_DOC)."""
+    return router.post(
+        path,
+        response_class=EventStreamResponse,
+        summary=summary + ", Fortschritt je Teil als Server-Sent Events",
+        description=STREAM_DOC,
+        responses=STREAM_RESPONSES,
+    )
+
+
+@_stream_route("/drafts/stream", "Abschnitt entwerfen")
 async def draft_stream(
     body: DraftRequest, key: Reader, runtime: RuntimeDep, request: Request
 ) -> EventStreamResponse:
     return await stream_draft(request, runtime, key, _printable(body))
 
 
-@router.post(
-    "/drafts/from-text/stream",
-    response_class=EventStreamResponse,
-    summary="Abschnitt aus Freitext entwerfen, Fortschritt je Teil als Server-Sent Events",
-    description=STREAM_DOC,
-    responses=STREAM_RESPONSES,
-)
+@_stream_route("/drafts/from-text/stream", "Abschnitt aus Freitext entwerfen")
 async def draft_from_text_stream(
     body: DraftFromText, key: Reader, runtime: RuntimeDep, request: Request
 ) -> EventStreamResponse:
