@@ -12,8 +12,10 @@ class AssistantError(Exception):
     """Base class of every error the assistant raises on purpose."""
 
     code = "assistant_error"
+    default_message = ""  # the message when none is given (set where one sentence fits every case)
 
-    def __init__(self, message: str, *, source: str | None = None) -> None:
+    def __init__(self, message: str | None = None, *, source: str | None = None) -> None:
+        message = message or self.default_message
         super().__init__(message)
         self.message = message
         self.source = source
@@ -88,25 +90,11 @@ class LLMUnavailableError(AssistantError):
     """The language model server could not be reached or refused the request."""
 
     code = "llm_unavailable"
-
-    def __init__(
-        self,
-        message: str = "Das Sprachmodell ist nicht erreichbar. Bitte später erneut versuchen.",
-        *,
-        source: str | None = None,
-    ) -> None:
-        super().__init__(message, source=source)
+    default_message = "Das Sprachmodell ist nicht erreichbar. Bitte später erneut versuchen."
 
 
 class LLMTimeoutError(LLMUnavailableError):
     """The language model did not answer within ``llm_timeout_s``."""
 
     code = "llm_timeout"
-
-    def __init__(
-        self,
-        message: str = "Das Sprachmodell hat nicht rechtzeitig geantwortet. Bitte später erneut versuchen.",
-        *,
-        source: str | None = None,
-    ) -> None:
-        super().__init__(message, source=source)
+    default_message = "Das Sprachmodell hat nicht rechtzeitig geantwortet. Bitte später erneut versuchen."
