@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -203,25 +203,16 @@ class Manifest(EmbeddingCache):
     def backup_to(self, path: Path) -> None:
         """A consistent copy of the whole manifest as a SQLite file (writers may continue)."""
         if isinstance(self.db, SqliteDatabase):
-            self.db.backup_to(path)
-            return
-        target = Manifest(path)
-        try:
-            with self.db.snapshot():
-                copy_tables(self.db, target.db, MANIFEST_TABLES)
-        finally:
-            target.close()
+            return self.db.backup_to(path)
+        with closing(Manifest(path)) as target, self.db.snapshot():
+            copy_tables(self.db, target.db, MANIFEST_TABLES)
 
     def restore_from(self, path: Path) -> None:
         """Replace this manifest's content with the SQLite copy at ``path`` (open connections see it)."""
         if isinstance(self.db, SqliteDatabase):
-            self.db.restore_from(path)
-            return
-        source = Manifest(path)
-        try:
+            return self.db.restore_from(path)
+        with closing(Manifest(path)) as source:
             copy_tables(source.db, self.db, MANIFEST_TABLES)
-        finally:
-            source.close()
 
     def now(self) -> str:
         return datetime.now(UTC).isoformat(timespec="seconds")
