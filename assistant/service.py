@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assistant.config import Settings
@@ -26,6 +27,16 @@ EMPTY_INDEX = (
     "Der Index enthält noch keine Dokumente. Bitte zuerst Dokumente einlesen "
     "(kommunal-assistant ingest ORDNER oder Upload über die API)."
 )
+
+
+@dataclass(frozen=True)
+class _Retrieved:
+    """A question on its way to an answer: as understood, its passages, and its clock."""
+
+    asked: StandaloneQuestion
+    passages: list[Passage]
+    started: float
+    retrieved: float
 
 
 class Assistant:
@@ -140,27 +151,8 @@ class Assistant:
         history: Sequence[Turn] | None = None,
     ) -> Answer:
         """A cited German answer, or an honest abstention; a follow-up is read with ``history``."""
-        started = time.perf_counter()
-        asked = self.standalone(question, history)
-        passages = self.answer_passages(asked.query, filters, k, prefer=asked.prefer_doc_ids)
-        retrieved = time.perf_counter()
-        answer = self.answerer.answer(asked.query, passages)
-        self._finish(answer, asked, passages, started, retrieved)
-        return answer
-
-    def _finish(
-        self,
-        answer: Answer,
-        asked: StandaloneQuestion,
-        passages: list[Passage],
-        started: float,
-        retrieved: float,
-    ) -> None:
-        """What every answer carries: the user's wording, index warnings and timings."""
-        _as_asked(answer, asked)
-        answer.warnings += self._index_warnings(passages)
-        answer.timings["retrieve_ms"] = round((retrieved - started) * 1000, 2)
-        answer.timings["total_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        turn = self._retrieve(question, filters, k, history)
+        return self._finish(self.answerer.answer(turn.asked.query, turn.passages), turn)
 
     def ask_stream(
         self,
@@ -172,14 +164,26 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Text pieces as they come, then the final answer with citations (with the same
         warnings and timings as :meth:`ask`)."""
+        turn = self._retrieve(question, filters, k, history)
+        for piece in self.answerer.stream(turn.asked.query, turn.passages):
+            yield self._finish(piece, turn) if isinstance(piece, Answer) else piece
+
+    def _retrieve(
+        self, question: str, filters: SearchFilters | None, k: int, history: Sequence[Turn] | None
+    ) -> _Retrieved:
+        """The first half of every answer: the question made standalone and its passages."""
         started = time.perf_counter()
         asked = self.standalone(question, history)
         passages = self.answer_passages(asked.query, filters, k, prefer=asked.prefer_doc_ids)
-        retrieved = time.perf_counter()
-        for piece in self.answerer.stream(asked.query, passages):
-            if isinstance(piece, Answer):
-                self._finish(piece, asked, passages, started, retrieved)
-            yield piece
+        return _Retrieved(asked, passages, started, time.perf_counter())
+
+    def _finish(self, answer: Answer, turn: _Retrieved) -> Answer:
+        """What every answer carries: the user's wording, index warnings and timings."""
+        _as_asked(answer, turn.asked)
+        answer.warnings += self._index_warnings(turn.passages)
+        answer.timings["retrieve_ms"] = round((turn.retrieved - turn.started) * 1000, 2)
+        answer.timings["total_ms"] = round((time.perf_counter() - turn.started) * 1000, 2)
+        return answer
 
     def draft(
         self,
