@@ -10,8 +10,8 @@ both min-max scaled over the candidates. Whether search and ask use it is decide
 from __future__ import annotations
 
 from assistant.generation.reader import Reader
-from assistant.retrieval.base import Retriever, check_k
-from assistant.types import Passage, SearchFilters
+from assistant.retrieval.base import Retriever, WrappingRetriever
+from assistant.types import Passage
 
 
 def _scaled(values: list[float]) -> list[float]:
@@ -19,21 +19,23 @@ def _scaled(values: list[float]) -> list[float]:
     return [(v - low) / ((high - low) or 1.0) for v in values]
 
 
-class ReaderReranker:
+class ReaderReranker(WrappingRetriever):
     """Wraps a retriever: reorders its top ``candidates`` by the reader's best unit per passage."""
+
+    suffix = "reranked"
 
     def __init__(self, inner: Retriever, reader: Reader, *, candidates: int = 20, reader_share: float = 0.5):
         if not 0.0 <= reader_share <= 1.0:
             raise ValueError(f"reader_share must be between 0 and 1. Currently, it is {reader_share}.")
-        self.inner = inner
+        super().__init__(inner)
         self.reader = reader
         self.candidates = candidates
         self.reader_share = reader_share
-        self.name = f"{inner.name}+reranked"
 
-    def retrieve(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
-        check_k(k)
-        found = self.inner.retrieve(query, max(k, self.candidates), filters)
+    def fetch(self, k: int) -> int:
+        return max(k, self.candidates)
+
+    def reshape(self, query: str, found: list[Passage], k: int) -> list[Passage]:
         if len(found) <= 1:
             return found[:k]
         best: dict[int, float] = {}

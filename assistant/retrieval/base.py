@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import ClassVar, Protocol, runtime_checkable
 
 from assistant.types import Passage, SearchFilters
 
@@ -19,3 +19,27 @@ class Retriever(Protocol):
 def check_k(k: int) -> None:
     if k <= 0:
         raise ValueError(f"k must be greater than 0. Currently, k is {k}.")
+
+
+class WrappingRetriever:
+    """A retriever decorator: asks ``inner`` for :meth:`fetch` hits and returns :meth:`reshape`
+    of them, named ``"<inner>+<suffix>"`` (the inner name alone without a suffix).
+
+    Subclasses set ``suffix`` and override :meth:`fetch` (how many hits they choose ``k`` from)
+    and :meth:`reshape` (the choice)."""
+
+    suffix: ClassVar[str] = ""
+
+    def __init__(self, inner: Retriever) -> None:
+        self.inner = inner
+        self.name = f"{inner.name}+{self.suffix}" if self.suffix else inner.name
+
+    def retrieve(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
+        check_k(k)
+        return self.reshape(query, self.inner.retrieve(query, self.fetch(k), filters), k)
+
+    def fetch(self, k: int) -> int:
+        return k
+
+    def reshape(self, query: str, found: list[Passage], k: int) -> list[Passage]:
+        return found[:k]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.retrieval.base import Retriever, check_k
-from assistant.types import Passage, SearchFilters
+from assistant.retrieval.base import Retriever, WrappingRetriever
+from assistant.types import Passage
 
 
 def diversify(passages: list[Passage], k: int, *, per_document: int = 2, min_gap: int = 2) -> list[Passage]:
@@ -23,19 +23,21 @@ def diversify(passages: list[Passage], k: int, *, per_document: int = 2, min_gap
     return (chosen + skipped)[:k]
 
 
-class DiverseRetriever:
+class DiverseRetriever(WrappingRetriever):
     """Wraps a retriever: fetches more candidates, returns a diversified top ``k``."""
+
+    suffix = "diverse"
 
     def __init__(
         self, inner: Retriever, *, candidates: int = 30, per_document: int = 2, min_gap: int = 2
     ) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.candidates = candidates
         self.per_document = per_document
         self.min_gap = min_gap
-        self.name = f"{inner.name}+diverse"
 
-    def retrieve(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
-        check_k(k)
-        found = self.inner.retrieve(query, max(k, self.candidates), filters)
+    def fetch(self, k: int) -> int:
+        return max(k, self.candidates)
+
+    def reshape(self, query: str, found: list[Passage], k: int) -> list[Passage]:
         return diversify(found, k, per_document=self.per_document, min_gap=self.min_gap)

@@ -10,24 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from assistant.retrieval.base import Retriever, check_k
-from assistant.types import Passage, SearchFilters
+from assistant.retrieval.base import Retriever, WrappingRetriever
+from assistant.types import Passage
 
 
-class PreferredDocuments:
+class PreferredDocuments(WrappingRetriever):
     """Wraps a retriever: passages of ``doc_ids`` score ``1 + boost`` times higher."""
+
+    suffix = "preferred"
 
     def __init__(self, inner: Retriever, doc_ids: Collection[str], *, boost: float = 1.0) -> None:
         if boost < 0:
             raise ValueError(f"boost must not be negative. Currently, it is {boost}.")
-        self.inner = inner
+        super().__init__(inner)
         self.doc_ids = frozenset(doc_ids)
         self.boost = boost
-        self.name = f"{inner.name}+preferred"
 
-    def retrieve(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
-        check_k(k)
-        found = self.inner.retrieve(query, k, filters)
+    def reshape(self, query: str, found: list[Passage], k: int) -> list[Passage]:
         if not self.doc_ids:
             return found
         boosted = [

@@ -11,9 +11,9 @@ again on its way out (:mod:`assistant.generation.llm`).
 
 from __future__ import annotations
 
-from assistant.retrieval.base import Retriever
+from assistant.retrieval.base import WrappingRetriever
 from assistant.text.links import allowed_urls, neutralise_output
-from assistant.types import Chunk, Passage, SearchFilters
+from assistant.types import Chunk, Passage
 
 __all__ = ["SafeTextRetriever", "safe_chunk", "safe_passage"]
 
@@ -34,12 +34,9 @@ def safe_passage(passage: Passage) -> Passage:
     return passage if chunk is passage.chunk else passage.model_copy(update={"chunk": chunk})
 
 
-class SafeTextRetriever:
-    """Wraps a retriever: the same passages, their document text neutralised."""
+class SafeTextRetriever(WrappingRetriever):
+    """Wraps a retriever: the same passages, their document text neutralised (and the inner
+    retriever's name: the ranking is its own)."""
 
-    def __init__(self, inner: Retriever) -> None:
-        self.inner = inner
-        self.name = inner.name  # the ranking is the inner retriever's
-
-    def retrieve(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
-        return [safe_passage(p) for p in self.inner.retrieve(query, k, filters)]
+    def reshape(self, query: str, found: list[Passage], k: int) -> list[Passage]:
+        return [safe_passage(p) for p in found]

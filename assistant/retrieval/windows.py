@@ -17,9 +17,9 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
-from assistant.retrieval.base import Retriever, check_k
+from assistant.retrieval.base import Retriever, WrappingRetriever
 from assistant.text.sentences import split_sentences
-from assistant.types import Chunk, Passage, SearchFilters
+from assistant.types import Chunk, Passage
 
 
 class NeighbourSource(Protocol):
@@ -177,7 +177,7 @@ def widen(
     return windows
 
 
-class WindowRetriever:
+class WindowRetriever(WrappingRetriever):
     """Wraps a retriever: fetches extra hits (some fall inside better windows), returns ``k`` windows."""
 
     def __init__(
@@ -190,15 +190,15 @@ class WindowRetriever:
         max_chars: int | None = None,
         overfetch: int = 3,
     ) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.source = source
         self.before = before
         self.after = after
         self.max_chars = max_chars
         self.overfetch = overfetch
-        self.name = f"{inner.name}+window"
 
-    def retrieve(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
-        check_k(k)
-        hits = self.inner.retrieve(query, k * self.overfetch, filters)
-        return widen(self.source, hits, k, before=self.before, after=self.after, max_chars=self.max_chars)
+    def fetch(self, k: int) -> int:
+        return k * self.overfetch
+
+    def reshape(self, query: str, found: list[Passage], k: int) -> list[Passage]:
+        return widen(self.source, found, k, before=self.before, after=self.after, max_chars=self.max_chars)
