@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from assistant.checks import check_bounds
 from assistant.text.folding import fold_phrase
 from assistant.types import embedding_text
 from ingestion.announced_lists import expand_announced_lists
@@ -49,10 +50,8 @@ def chunk_document(
     ``page`` is that of the chunk's first block (a repeated lead-in does not count). Output is
     deterministic.
     """
-    if max_tokens <= 0:
-        raise ValueError(f"max_tokens must be greater than 0. Currently, max_tokens is {max_tokens}.")
-    if min_tokens < 0:
-        raise ValueError(f"min_tokens must not be negative. Currently, min_tokens is {min_tokens}.")
+    check_bounds("max_tokens", max_tokens, gt=0)
+    check_bounds("min_tokens", min_tokens, ge=0)
     title_cost = count_tokens(embedding_text(title, "", ""))
     if title_cost > max_tokens * (1 - _MIN_TEXT_SHARE):
         raise ValueError(

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.checks import check_bounds
 from assistant.generation.evidence import ScoredSentence
 from assistant.types import Passage
 
@@ -73,8 +74,7 @@ class SelectionWeights:
     room for another source."""
 
     def __post_init__(self) -> None:
-        if self.rrf_k < 0:
-            raise ValueError(f"rrf_k must be 0 or greater. Currently, it is {self.rrf_k}.")
+        check_bounds("rrf_k", self.rrf_k, ge=0)
 
 
 def pool_candidates(
@@ -139,8 +139,7 @@ def select_diverse(
     the words, later ones only what is left (plus 10 %). ``lead`` is taken first when it fits:
     the part's opening statement on its subject.
     """
-    if budget < 0:
-        raise ValueError(f"budget must be 0 or greater. Currently, it is {budget}.")
+    check_bounds("budget", budget, ge=0)
     if max_cost is not None and cost is None:
         raise ValueError("max_cost needs cost: pass the function that counts a candidate's words.")
     w = weights or SelectionWeights()

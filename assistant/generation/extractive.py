@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import replace
 
+from assistant.checks import check_bounds
 from assistant.generation.abstention import AbstentionModel, load_model
 from assistant.generation.base import abstention, new_answer_id
 from assistant.generation.evidence import (
@@ -47,8 +48,7 @@ class ExtractiveAnswerer:
         abstention_model: AbstentionModel | None = None,
         reader: Reader | None = None,
     ) -> None:
-        if max_sentences <= 0:
-            raise ValueError(f"max_sentences must be greater than 0. Currently, it is {max_sentences}.")
+        check_bounds("max_sentences", max_sentences, gt=0)
         self.analyzer = analyzer
         self.max_sentences = max_sentences
         self.max_chars = max_chars

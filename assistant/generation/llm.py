@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from assistant.checks import check_bounds
 from assistant.errors import LLMUnavailableError
 from assistant.generation.abstention import AbstentionModel, load_model
 from assistant.generation.base import abstention, new_answer_id, number_sources
@@ -57,10 +58,8 @@ class LLMAnswerer:
         timeout_s: float | None = None,
         endpoint: str | None = None,
     ) -> None:
-        if max_sources <= 0:
-            raise ValueError(f"max_sources must be greater than 0. Currently, it is {max_sources}.")
-        if max_source_chars <= 0:
-            raise ValueError(f"max_source_chars must be greater than 0. Currently, it is {max_source_chars}.")
+        check_bounds("max_sources", max_sources, gt=0)
+        check_bounds("max_source_chars", max_source_chars, gt=0)
         self.chat_model = chat_model
         self.analyzer = analyzer
         self.abstention_model = abstention_model or load_model()

@@ -9,6 +9,7 @@ both min-max scaled over the candidates. Whether search and ask use it is decide
 
 from __future__ import annotations
 
+from assistant.checks import check_bounds
 from assistant.generation.reader import Reader
 from assistant.retrieval.base import Retriever, WrappingRetriever
 from assistant.types import Passage
@@ -25,8 +26,7 @@ class ReaderReranker(WrappingRetriever):
     suffix = "reranked"
 
     def __init__(self, inner: Retriever, reader: Reader, *, candidates: int = 20, reader_share: float = 0.5):
-        if not 0.0 <= reader_share <= 1.0:
-            raise ValueError(f"reader_share must be between 0 and 1. Currently, it is {reader_share}.")
+        check_bounds("reader_share", reader_share, ge=0, le=1)
         super().__init__(inner)
         self.reader = reader
         self.candidates = candidates

@@ -6,7 +6,7 @@ from assistant.index import Index
 from assistant.retrieval.base import Retriever
 from assistant.retrieval.fusion import FusionRetriever
 from assistant.retrieval.latent_terms import LatentTermScorer
-from assistant.retrieval.stores import DenseRetriever, LexicalRetriever
+from assistant.retrieval.stores import IndexRetriever
 
 MODES = ("hybrid", "dense", "lexical")
 
@@ -24,14 +24,12 @@ def build_retriever(
     Hybrid fuses lexical and dense rankings (``weights``), plus the latent-term scores of
     their candidates with ``sparse_weight`` when that is positive and the index has them.
     """
-    if mode == "dense":
-        return DenseRetriever(index)
-    if mode == "lexical":
-        return LexicalRetriever(index)
+    if mode in ("dense", "lexical"):
+        return IndexRetriever(index, mode)  # type: ignore[arg-type]
     if mode == "hybrid":
         scorers = [LatentTermScorer(index)] if sparse_weight > 0 and index.sparse is not None else []
         return FusionRetriever(
-            [LexicalRetriever(index), DenseRetriever(index)],  # type: ignore[list-item]
+            [IndexRetriever(index, "lexical"), IndexRetriever(index, "dense")],
             method=method,  # type: ignore[arg-type]
             weights=[*weights, *([sparse_weight] if scorers else [])],
             scorers=scorers,
@@ -39,4 +37,4 @@ def build_retriever(
     raise ValueError(f"Unbekannter Suchmodus {mode!r}. Erlaubt: {', '.join(MODES)}.")
 
 
-__all__ = ["MODES", "DenseRetriever", "FusionRetriever", "LexicalRetriever", "Retriever", "build_retriever"]
+__all__ = ["MODES", "FusionRetriever", "IndexRetriever", "Retriever", "build_retriever"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Protocol, runtime_checkable
 
+from assistant.checks import check_bounds
 from assistant.types import Passage, SearchFilters
 
 
@@ -17,8 +18,7 @@ class Retriever(Protocol):
 
 
 def check_k(k: int) -> None:
-    if k <= 0:
-        raise ValueError(f"k must be greater than 0. Currently, k is {k}.")
+    check_bounds("k", k, gt=0)
 
 
 class WrappingRetriever:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from assistant.checks import check_bounds
 from assistant.retrieval.base import Retriever, WrappingRetriever
 from assistant.types import Passage
 
@@ -20,8 +21,7 @@ class PreferredDocuments(WrappingRetriever):
     suffix = "preferred"
 
     def __init__(self, inner: Retriever, doc_ids: Collection[str], *, boost: float = 1.0) -> None:
-        if boost < 0:
-            raise ValueError(f"boost must not be negative. Currently, it is {boost}.")
+        check_bounds("boost", boost, ge=0)
         super().__init__(inner)
         self.doc_ids = frozenset(doc_ids)
         self.boost = boost

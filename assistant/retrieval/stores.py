@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from assistant.index import Index
 from assistant.retrieval.base import check_k
 from assistant.types import Passage, SearchFilters
 
+StoreName = Literal["dense", "lexical"]
 
-class DenseRetriever:
-    """Embedding similarity in Chroma; filters applied inside the vector query."""
 
-    name = "dense"
+class IndexRetriever:
+    """One ranking the index computes itself: ``dense`` (embedding similarity in Chroma, filters
+    applied inside the vector query) or ``lexical`` (BM25 with German stemming and decompounding)."""
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, name: StoreName) -> None:
         self.index = index
+        self.name: str = name
 
     def retrieve(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
         check_k(k)
-        return self.index.dense_search(query, k, filters)
-
-
-class LexicalRetriever:
-    """BM25 with German stemming and decompounding."""
-
-    name = "lexical"
-
-    def __init__(self, index: Index) -> None:
-        self.index = index
-
-    def retrieve(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
-        check_k(k)
-        return self.index.lexical_search(query, k, filters)
+        search = self.index.dense_search if self.name == "dense" else self.index.lexical_search
+        return search(query, k, filters)

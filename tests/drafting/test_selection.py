@@ -84,7 +84,7 @@ def test_no_repetition_and_preferred_kind_first() -> None:
     chosen = select_diverse([repeat, other, measure], 3, taken=[quoted], preferred=lambda c: c.doc_id == "b")
     assert chosen == [measure, other], "never a sentence quoted elsewhere; the preferred kind first"
     assert select_diverse([repeat], 0) == []
-    with pytest.raises(ValueError, match="budget must be 0 or greater"):
+    with pytest.raises(ValueError, match="budget must be at least 0"):
         select_diverse([repeat], -1)
 
 
