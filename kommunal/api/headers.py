@@ -13,7 +13,9 @@ import hashlib
 import re
 
 from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from kommunal.api.asgi import HttpMiddleware
 
 NOSNIFF = {"X-Content-Type-Options": "nosniff"}
 # Answers, passages, drafts and document lists are per key and may be confidential: no cache
@@ -50,16 +52,10 @@ def docs_csp(html: bytes) -> str:
     return "; ".join([DOCS_CSP[0], script_src, *DOCS_CSP[1:]])
 
 
-class SecurityHeadersMiddleware:
+class SecurityHeadersMiddleware(HttpMiddleware):
     """Adds the hardening headers; the docs pages are buffered (small HTML) to hash their scripts."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope["path"]
         if path in DOCS_PATHS:
             await self._docs(scope, receive, send)

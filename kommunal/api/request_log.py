@@ -15,6 +15,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kommunal.api.asgi import HttpMiddleware
 from kommunal.api.metrics import ApiMetrics
 
 access_log = logging.getLogger("kommunal.api.requests")
@@ -43,17 +44,14 @@ def route_template(scope: Scope, path: str) -> str:
     return str(template)
 
 
-class RequestLogMiddleware:
+class RequestLogMiddleware(HttpMiddleware):
     """Logs the access line and records the request in ``metrics`` when the response is done."""
 
     def __init__(self, app: ASGIApp, metrics: ApiMetrics) -> None:
-        self.app = app
+        super().__init__(app)
         self.metrics = metrics
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Created here so that the routes' request.state (which writes the key name into it) is
         # this very dict, whichever scope copies the layers in between make.
         state = scope.setdefault("state", {})
