@@ -27,13 +27,9 @@ class ReaderReranker(WrappingRetriever):
 
     def __init__(self, inner: Retriever, reader: Reader, *, candidates: int = 20, reader_share: float = 0.5):
         check_bounds("reader_share", reader_share, ge=0, le=1)
-        super().__init__(inner)
+        super().__init__(inner, candidates)
         self.reader = reader
-        self.candidates = candidates
         self.reader_share = reader_share
-
-    def fetch(self, k: int) -> int:
-        return max(k, self.candidates)
 
     def reshape(self, query: str, found: list[Passage], k: int) -> list[Passage]:
         if len(found) <= 1:

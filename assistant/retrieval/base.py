@@ -22,16 +22,18 @@ def check_k(k: int) -> None:
 
 
 class WrappingRetriever:
-    """A retriever decorator: asks ``inner`` for :meth:`fetch` hits and returns :meth:`reshape`
-    of them, named ``"<inner>+<suffix>"`` (the inner name alone without a suffix).
+    """A retriever decorator: asks ``inner`` for :meth:`fetch` hits (at least ``candidates``)
+    and returns :meth:`reshape` of them, named ``"<inner>+<suffix>"`` (the inner name alone
+    without a suffix).
 
-    Subclasses set ``suffix`` and override :meth:`fetch` (how many hits they choose ``k`` from)
-    and :meth:`reshape` (the choice)."""
+    Subclasses set ``suffix`` and override :meth:`reshape` (the choice), and :meth:`fetch` where
+    the number of hits they choose ``k`` from is not ``max(k, candidates)``."""
 
     suffix: ClassVar[str] = ""
 
-    def __init__(self, inner: Retriever) -> None:
+    def __init__(self, inner: Retriever, candidates: int = 0) -> None:
         self.inner = inner
+        self.candidates = candidates
         self.name = f"{inner.name}+{self.suffix}" if self.suffix else inner.name
 
     def retrieve(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
@@ -39,7 +41,7 @@ class WrappingRetriever:
         return self.reshape(query, self.inner.retrieve(query, self.fetch(k), filters), k)
 
     def fetch(self, k: int) -> int:
-        return k
+        return max(k, self.candidates)
 
     def reshape(self, query: str, found: list[Passage], k: int) -> list[Passage]:
         return found[:k]

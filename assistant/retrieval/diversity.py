@@ -31,13 +31,9 @@ class DiverseRetriever(WrappingRetriever):
     def __init__(
         self, inner: Retriever, *, candidates: int = 30, per_document: int = 2, min_gap: int = 2
     ) -> None:
-        super().__init__(inner)
-        self.candidates = candidates
+        super().__init__(inner, candidates)
         self.per_document = per_document
         self.min_gap = min_gap
-
-    def fetch(self, k: int) -> int:
-        return max(k, self.candidates)
 
     def reshape(self, query: str, found: list[Passage], k: int) -> list[Passage]:
         return diversify(found, k, per_document=self.per_document, min_gap=self.min_gap)
