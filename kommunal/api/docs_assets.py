@@ -54,16 +54,18 @@ def install_docs(app: FastAPI, docs_url: str = "/docs", redoc_url: str = "/redoc
 
     @app.get(docs_url, include_in_schema=False)
     async def swagger_ui(request: Request) -> HTMLResponse:
-        root = _root(request)
         return get_swagger_ui_html(
-            openapi_url=root + openapi_url,
             title=f"{app.title} - Swagger UI",
-            oauth2_redirect_url=root + oauth2_redirect_url,
-            swagger_js_url=f"{root}{ASSETS_URL}/{SWAGGER_JS}",
-            swagger_css_url=f"{root}{ASSETS_URL}/{SWAGGER_CSS}",
-            swagger_favicon_url=f"{root}{ASSETS_URL}/{FAVICON}",
             init_oauth=app.swagger_ui_init_oauth,
             swagger_ui_parameters={**(app.swagger_ui_parameters or {}), "validatorUrl": None},
+            **_under_root(
+                request,
+                openapi_url=openapi_url,
+                oauth2_redirect_url=oauth2_redirect_url,
+                swagger_js_url=f"{ASSETS_URL}/{SWAGGER_JS}",
+                swagger_css_url=f"{ASSETS_URL}/{SWAGGER_CSS}",
+                swagger_favicon_url=f"{ASSETS_URL}/{FAVICON}",
+            ),
         )
 
     @app.get(oauth2_redirect_url, include_in_schema=False)
@@ -72,16 +74,17 @@ def install_docs(app: FastAPI, docs_url: str = "/docs", redoc_url: str = "/redoc
 
     @app.get(redoc_url, include_in_schema=False)
     async def redoc(request: Request) -> HTMLResponse:
-        root = _root(request)
-        return get_redoc_html(
-            openapi_url=root + openapi_url,
-            title=f"{app.title} - ReDoc",
-            redoc_js_url=f"{root}{ASSETS_URL}/{REDOC_JS}",
-            redoc_favicon_url=f"{root}{ASSETS_URL}/{FAVICON}",
-            with_google_fonts=False,
+        urls = _under_root(
+            request,
+            openapi_url=openapi_url,
+            redoc_js_url=f"{ASSETS_URL}/{REDOC_JS}",
+            redoc_favicon_url=f"{ASSETS_URL}/{FAVICON}",
         )
+        return get_redoc_html(title=f"{app.title} - ReDoc", with_google_fonts=False, **urls)
 
 
-def _root(request: Request) -> str:
-    """The mount path behind a reverse proxy (``--root-path``), as FastAPI's own pages use it."""
-    return str(request.scope.get("root_path", "")).rstrip("/")
+def _under_root(request: Request, **paths: str) -> dict[str, str]:
+    """``paths`` under the mount path behind a reverse proxy (``--root-path``), as FastAPI's own
+    pages use it."""
+    root = str(request.scope.get("root_path", "")).rstrip("/")
+    return {name: root + path for name, path in paths.items()}

@@ -117,3 +117,15 @@ def test_unknown_assets_are_404_and_the_folder_is_not_left(client: TestClient) -
     assert client.get(f"{ASSETS_URL}/gibt-es-nicht.js").status_code == 404
     assert client.get(f"{ASSETS_URL}/../__init__.py").status_code == 404
     assert client.get(f"{ASSETS_URL}/%2e%2e/core.py").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_behind_a_proxy_prefix_every_url_carries_the_root_path(tmp_path: Path, path: str) -> None:
+    """With ``--root-path /assistent`` (a reverse proxy's mount point) the page's schema,
+    bundles and icon are requested under that prefix, or the browser would miss them."""
+    settings = Settings(data_dir=tmp_path, api_rate_limit_per_minute=0)
+    with TestClient(create_app(settings), base_url=BASE, root_path="/assistent") as proxied:
+        urls = [url for url in _references(proxied.get(path).text) if url.startswith("/")]
+    assert any(url.endswith("/openapi.json") for url in urls), urls
+    assert any(ASSETS_URL in url for url in urls), urls
+    assert all(url.startswith("/assistent/") for url in urls), urls
