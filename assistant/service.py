@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from assistant.config import Settings
 from assistant.conversation import Condenser, RuleCondenser, StandaloneQuestion, Turn
@@ -27,6 +27,15 @@ EMPTY_INDEX = (
     "Der Index enthält noch keine Dokumente. Bitte zuerst Dokumente einlesen "
     "(kommunal-assistant ingest ORDNER oder Upload über die API)."
 )
+
+
+class AskOptions(TypedDict, total=False):
+    """The keyword options of :meth:`Assistant.ask` and :meth:`Assistant.ask_stream`."""
+
+    k: int
+    """How many passages the answer is read from (default 5)."""
+    history: Sequence[Turn] | None
+    """The conversation so far, oldest first: a follow-up question is read with it."""
 
 
 @dataclass(frozen=True)
@@ -143,33 +152,28 @@ class Assistant:
         return self._condenser
 
     def ask(
-        self,
-        question: str,
-        filters: SearchFilters | None = None,
-        *,
-        k: int = 5,
-        history: Sequence[Turn] | None = None,
+        self, question: str, filters: SearchFilters | None = None, **options: Unpack[AskOptions]
     ) -> Answer:
         """A cited German answer, or an honest abstention; a follow-up is read with ``history``."""
-        turn = self._retrieve(question, filters, k, history)
+        turn = self._retrieve(question, filters, **options)
         return self._finish(self.answerer.answer(turn.asked.query, turn.passages), turn)
 
     def ask_stream(
-        self,
-        question: str,
-        filters: SearchFilters | None = None,
-        *,
-        k: int = 5,
-        history: Sequence[Turn] | None = None,
+        self, question: str, filters: SearchFilters | None = None, **options: Unpack[AskOptions]
     ) -> Iterator[str | Answer]:
         """Text pieces as they come, then the final answer with citations (with the same
         warnings and timings as :meth:`ask`)."""
-        turn = self._retrieve(question, filters, k, history)
+        turn = self._retrieve(question, filters, **options)
         for piece in self.answerer.stream(turn.asked.query, turn.passages):
             yield self._finish(piece, turn) if isinstance(piece, Answer) else piece
 
     def _retrieve(
-        self, question: str, filters: SearchFilters | None, k: int, history: Sequence[Turn] | None
+        self,
+        question: str,
+        filters: SearchFilters | None,
+        *,
+        k: int = 5,
+        history: Sequence[Turn] | None = None,
     ) -> _Retrieved:
         """The first half of every answer: the question made standalone and its passages."""
         started = time.perf_counter()
