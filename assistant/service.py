@@ -193,6 +193,7 @@ class Assistant:
         self,
         request: DraftRequest,
         filters: SearchFilters | None = None,
+        *,
         progress: ProgressHook | None = None,
     ) -> Draft:
         """A cited draft of one section of a Digitale Agenda (see docs/drafting.md); ``progress``
