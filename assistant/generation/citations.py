@@ -49,6 +49,7 @@ class CitationCheck:
     citations: list[Citation] = field(default_factory=list)
     """One per (sentence, n) pair, in the order they appear."""
     uncited_sentences: list[str] = field(default_factory=list)
+    """Sentences that make a claim (not headings or lead-ins) but cite no source."""
     invalid_numbers: list[int] = field(default_factory=list)
     """Numbers that named no given source, in order of first appearance."""
 
