@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -127,18 +127,22 @@ class DraftRequest(BaseModel):
         return resolve_handlungsfeld(value) if value else None
 
 
-def _where(error: dict[str, Any]) -> str:
-    return ".".join(str(part) for part in error["loc"]) or "(line)"
+Item = TypeVar("Item", "Question", "DraftRequest")
 
 
-def _parse_lines(path: Path, model: type[BaseModel]) -> list[Any]:
+def _where(loc: tuple[int | str, ...]) -> str:
+    """A validation error's field path ("must_cover.0.points"), or "(line)" for the whole object."""
+    return ".".join(str(part) for part in loc) or "(line)"
+
+
+def _parse_lines(path: Path, model: type[Item]) -> list[Item]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
         raise DatasetError(path, [f"{path}: file not found"]) from None
     except UnicodeDecodeError as exc:
         raise DatasetError(path, [f"{path}: not UTF-8 ({exc})"]) from None
-    items: list[Any] = []
+    items: list[Item] = []
     problems: list[str] = []
     seen: dict[str, int] = {}
     for number, line in enumerate(lines, start=1):
@@ -158,7 +162,7 @@ def _parse_lines(path: Path, model: type[BaseModel]) -> list[Any]:
             qid = data.get("id", "?")
             for error in exc.errors():
                 message = error["msg"].removeprefix("Value error, ")
-                problems.append(f"{path}:{number}: {_where(error)}: {message} (id {qid!r})")
+                problems.append(f"{path}:{number}: {_where(error['loc'])}: {message} (id {qid!r})")
             continue
         if item.id in seen:
             problems.append(f"{path}:{number}: id: duplicate id {item.id!r} (first on line {seen[item.id]})")

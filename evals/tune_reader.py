@@ -59,9 +59,9 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((first / len(retrieved), whole / len(retrieved), weights))
     print(f"{len(retrieved)} answerable questions of {args.dataset}")
     print("first-unit  answer  " + "  ".join(GRID))
-    for first, whole, w in sorted(rows, key=lambda r: (-r[0], -r[1]))[:25]:
-        values = "  ".join(f"{getattr(w, name):{len(name)}.2f}" for name in GRID)
-        print(f"{first:10.3f}  {whole:6.3f}  {values}")
+    for first_share, whole_share, w in sorted(rows, key=lambda r: (-r[0], -r[1]))[:25]:
+        columns = "  ".join(f"{getattr(w, name):{len(name)}.2f}" for name in GRID)
+        print(f"{first_share:10.3f}  {whole_share:6.3f}  {columns}")
     return 0
 
 

@@ -21,13 +21,16 @@ from bots.slack.state import BotState
 
 log = logging.getLogger(__name__)
 
-NO_UNFURL = {"unfurl_links": False, "unfurl_media": False}
-
 
 def post(client: WebClient, channel: str, thread_ts: str | None, message: SlackMessage, **extra: Any) -> str:
     """``chat.postMessage`` without link previews; returns the new message's ts."""
     response = client.chat_postMessage(
-        channel=channel, thread_ts=thread_ts, **message.as_kwargs(), **NO_UNFURL, **extra
+        channel=channel,
+        thread_ts=thread_ts,
+        unfurl_links=False,
+        unfurl_media=False,
+        **message.as_kwargs(),
+        **extra,
     )
     return str(response["ts"])
 

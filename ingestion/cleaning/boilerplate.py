@@ -241,13 +241,13 @@ def strip_boilerplate(blocks: list[Block]) -> tuple[list[Block], list[Removal]]:
         results.append((block, text or None))
 
     kept: list[Block] = []
-    for index, (block, text) in enumerate(results):
-        if text is None:
+    for index, (block, cleaned) in enumerate(results):
+        if cleaned is None:
             continue
-        if _is_fragment(text) and _removed(results, index - 1) and _removed(results, index + 1):
-            removals.append(Removal("isolated_fragment", text))
+        if _is_fragment(cleaned) and _removed(results, index - 1) and _removed(results, index + 1):
+            removals.append(Removal("isolated_fragment", cleaned))
             continue
-        kept.append(block if text == block.text else replace(block, text=text))
+        kept.append(block if cleaned == block.text else replace(block, text=cleaned))
     return kept, removals
 
 

@@ -8,6 +8,7 @@ error shape instead, because that is what chat front ends display.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -127,7 +128,7 @@ def problem_response(
     code: str,
     detail: str,
     *,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
     errors: list[dict[str, str]] | None = None,
 ) -> JSONResponse:
     """The JSON error body for ``request``'s surface (problem JSON or OpenAI shape)."""

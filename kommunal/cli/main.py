@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -26,7 +25,7 @@ class _Commands(TyperGroup):
     ``get_settings()``, which every command calls) ends with its message and exit code, for
     every command in one place; ``--help`` keeps working with a broken configuration."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer's own (vendored) click.Context
         as_json = "--json" in ctx.args  # the subcommand's arguments, not parsed yet
         try:
             return super().invoke(ctx)

@@ -27,12 +27,14 @@ from kommunal.api.sse import EventStreamResponse
 router = APIRouter(tags=["Entwürfe"], responses=PROBLEM_RESPONSES)
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-_DOCX_RESPONSE = {
+_DOCX_CONTENT = {DOCX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}
+_DOCX_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
-        "content": {DOCX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        "content": _DOCX_CONTENT,
         "description": "Der Entwurf als JSON oder, mit format=docx, als Word-Datei.",
     }
 }
+_DOCX_DOWNLOAD: dict[int | str, dict[str, Any]] = {200: {"content": _DOCX_CONTENT}}
 FormatQuery = Annotated[
     Literal["json", "docx"], Query(description="json (Markdown und Quellen) oder docx (Word-Datei).")
 ]
@@ -109,7 +111,7 @@ async def draft_from_text_stream(
 @router.get(
     "/drafts/{draft_id}/docx",
     response_class=Response,
-    responses={200: {"content": {DOCX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}},
+    responses=_DOCX_DOWNLOAD,
     summary="Entwurf als Word-Datei herunterladen",
 )
 async def draft_docx(

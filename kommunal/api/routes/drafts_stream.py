@@ -12,6 +12,7 @@ import queue
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import Request
 
@@ -38,7 +39,9 @@ STREAM_DOC = """Server-sent events, in this order:
 
 Closing the connection stops the draft at the next part."""
 
-STREAM_RESPONSES = {200: event_stream_response(EVENTS, "Fortschritt je Teil, dann der Entwurf")}
+STREAM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: event_stream_response(EVENTS, "Fortschritt je Teil, dann der Entwurf")
+}
 
 
 class DraftCancelledError(Exception):
