@@ -98,11 +98,11 @@ class EvalRun:
         *,
         corpus: dict[str, Any],
         notes: Sequence[str],
+        reference: dict[str, dict[str, float]] | None = None,
+        answers: AnswerEvalResult | None = None,
     ) -> EvalRun:
         """The run of ``configurations`` over ``index`` that began at ``started``
         (``time.perf_counter()``), with the query-cache note every run's timings need."""
-        seconds = time.perf_counter() - started
-        notes = [*notes, QUERY_CACHE_NOTE]
         return cls(
             benchmark,
             embedder,
@@ -111,8 +111,10 @@ class EvalRun:
             k,
             configurations,
             corpus,
-            notes=notes,
-            seconds=seconds,
+            reference=reference or {},
+            notes=[*notes, QUERY_CACHE_NOTE],
+            seconds=time.perf_counter() - started,
+            answers=answers,
         )
 
     def get(self, name: str) -> ConfigurationResult | None:
@@ -290,6 +292,15 @@ def run_team_benchmark(
     unanswerable = sum(q.unanswerable for q in questions)
     if unanswerable:
         notes.append(f"{unanswerable} unbeantwortbare Fragen sind von den Retrieval-Kennzahlen ausgenommen.")
-    run = EvalRun.finished("team", embedder, index, started, dataset, k, results, corpus=corpus, notes=notes)
-    run.answers = answer_result
-    return run
+    return EvalRun.finished(
+        "team",
+        embedder,
+        index,
+        started,
+        dataset=dataset,
+        k=k,
+        configurations=results,
+        corpus=corpus,
+        notes=notes,
+        answers=answer_result,
+    )

@@ -173,8 +173,16 @@ def run_xquad_benchmark(
         index.close()
     if limit:
         notes.append(f"Nur die ersten {len(query_ids)} von {len(benchmark.queries)} Fragen.")
-    evaluation = EvalRun.finished(
-        "xquad", embedder, index, started, str(path), k, results, corpus=corpus, notes=notes
+    reference = {REFERENCE_LABEL: dict(PUBLISHED_MINILM)}
+    return EvalRun.finished(
+        "xquad",
+        embedder,
+        index,
+        started,
+        dataset=str(path),
+        k=k,
+        configurations=results,
+        corpus=corpus,
+        notes=notes,
+        reference=reference,
     )
-    evaluation.reference = {REFERENCE_LABEL: dict(PUBLISHED_MINILM)}
-    return evaluation

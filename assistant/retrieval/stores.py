@@ -18,8 +18,8 @@ class IndexRetriever:
     def __init__(self, index: Index, name: StoreName) -> None:
         self.index = index
         self.name: str = name
+        self._search = index.dense_search if name == "dense" else index.lexical_search
 
     def retrieve(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
         check_k(k)
-        search = self.index.dense_search if self.name == "dense" else self.index.lexical_search
-        return search(query, k, filters)
+        return self._search(query, k, filters)

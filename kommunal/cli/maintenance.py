@@ -97,13 +97,11 @@ def restore(src: BackupSource, as_json: JsonOpt = False) -> None:
     """Den Index aus einer Sicherung wiederherstellen und prüfen (ersetzt den aktuellen Index)."""
     from assistant.index.backup import restore_index
 
-    counts = asdict(_copy_index("Wiederherstellung", restore_index, src, as_json))
+    counts = _copy_index("Wiederherstellung", restore_index, src, as_json)
     if as_json:
-        emit_json({"restored_from": str(src), "counts": counts})
-    else:
-        out.print(
-            f"Wiederhergestellt aus {src}: {counts['documents']} Dokumente, {counts['chunks']} Abschnitte."
-        )
+        emit_json({"restored_from": str(src), "counts": asdict(counts)})
+        return
+    out.print(f"Wiederhergestellt aus {src}: {counts.documents} Dokumente, {counts.chunks} Abschnitte.")
 
 
 def _copy_index(

@@ -14,7 +14,6 @@ from assistant.config import get_settings
 from assistant.errors import AssistantError, ConfigError, NotFoundError
 from assistant.service import Assistant
 from assistant.types import Answer, SearchFilters
-from kommunal.cli.filters import search_filters
 from kommunal.cli.output import emit_json, err, fail, out
 from kommunal.cli.question_options import QuestionOptions, with_question_options
 
@@ -72,12 +71,16 @@ def ask(
     """Eine Frage beantworten: kurze Antwort mit nummerierten Quellen, oder ehrlich „nichts gefunden“."""
     options.check_one_input(question, "eine Frage")
     answer = each_question(
-        "ask", question, options, lambda assistant, text, filters: assistant.ask(text, filters, k=k), dump
+        "ask",
+        question,
+        options,
+        lambda assistant, text, filters: assistant.ask(text, filters, k=k),
+        Answer.model_dump,
     )
     if answer is None:
         return
     if options.as_json:
-        emit_json(dump(answer))
+        emit_json(answer.model_dump())
         return
     out.print(answer.answer, highlight=False)
     for warning in answer.warnings:
@@ -89,11 +92,6 @@ def ask(
             out.print(
                 f"[{source.n}] {source.title} ({source.doc_type}{where}) – {source.source}", highlight=False
             )
-
-
-def dump(answer: Answer) -> dict[str, Any]:
-    """An answer as one JSON object."""
-    return answer.model_dump()
 
 
 def each_question(
@@ -108,7 +106,7 @@ def each_question(
     and returning None. One process, one index, the model loaded once."""
     settings = get_settings()
     try:
-        filters = search_filters(*options.filter_values())
+        filters = options.filters()
         questions = read_batch(options.batch) if options.batch else None
         with Assistant.open(settings, purpose=purpose) as assistant:
             if questions is None:

@@ -14,7 +14,15 @@ from dataclasses import dataclass, fields
 
 import typer
 
-from kommunal.cli.filters import BatchOpt, DocSetOpt, DocTypeOpt, HandlungsfeldOpt, MunicipalityOpt
+from assistant.types import SearchFilters
+from kommunal.cli.filters import (
+    BatchOpt,
+    DocSetOpt,
+    DocTypeOpt,
+    HandlungsfeldOpt,
+    MunicipalityOpt,
+    search_filters,
+)
 from kommunal.cli.output import JsonOpt
 
 
@@ -29,9 +37,9 @@ class QuestionOptions:
     batch: BatchOpt = None
     as_json: JsonOpt = False
 
-    def filter_values(self) -> tuple[str | None, str | None, str | None, list[str] | None]:
-        """The four filter options, in the order :func:`~kommunal.cli.filters.search_filters` takes them."""
-        return self.doc_type, self.handlungsfeld, self.municipality, self.doc_set
+    def filters(self) -> SearchFilters:
+        """The search filters of the options; an invalid value is a ConfigError naming it."""
+        return search_filters(self.doc_type, self.handlungsfeld, self.municipality, self.doc_set)
 
     def check_one_input(self, text: str | None, what: str) -> None:
         """Exactly one of the positional ``text`` and ``--batch``; ``what`` names the former."""
