@@ -9,6 +9,7 @@ from assistant.drafting.models import DraftRequest
 from assistant.drafting.request_parser import parse_kind, parse_length, parse_max_words, parse_request
 from assistant.drafting.structure import load_structure
 from assistant.errors import ConfigError
+from kommunal.cli.output import field_message
 
 
 def build_request(
@@ -43,7 +44,7 @@ def build_request(
     except ConfigError as exc:
         raise typer.BadParameter(exc.message, param_hint="--topic") from exc
     except ValidationError as exc:
-        raise typer.BadParameter(_first_error(exc), param_hint="--section") from exc
+        raise typer.BadParameter(field_message(exc.errors()[0]), param_hint="--section") from exc
     profile = base.profile.model_dump()
     if name:
         profile["name"] = name
@@ -76,10 +77,4 @@ def build_request(
     try:
         return DraftRequest.model_validate(values)
     except ValidationError as exc:
-        raise typer.BadParameter(_first_error(exc)) from exc
-
-
-def _first_error(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    field = ".".join(str(part) for part in error["loc"])
-    return f"{field}: {error['msg'].removeprefix('Value error, ')}"
+        raise typer.BadParameter(field_message(exc.errors()[0])) from exc

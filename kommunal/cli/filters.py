@@ -6,15 +6,25 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from assistant.errors import ConfigError
 from assistant.types import SearchFilters
+from kommunal.cli.output import field_message
 
 DocTypeOpt = Annotated[str | None, typer.Option(help="guidance, case_study, strategy oder other.")]
 HandlungsfeldOpt = Annotated[str | None, typer.Option(help="Handlungsfeld (Kürzel oder Name).")]
 MunicipalityOpt = Annotated[str | None, typer.Option(help="Nur Dokumente dieser Kommune.")]
 DocSetOpt = Annotated[list[str] | None, typer.Option("--set", help="Erlaubte Dokumentmengen.")]
 BatchOpt = Annotated[Path | None, typer.Option(help="JSONL-Datei mit {id, question} je Zeile.")]
+
+# The SearchFilters fields as the options above name them, for error messages.
+_OPTION_NAMES = {
+    "doc_type": "--doc-type",
+    "handlungsfeld": "--handlungsfeld",
+    "municipality": "--municipality",
+    "doc_sets": "--set",
+}
 
 
 def search_filters(
@@ -28,5 +38,5 @@ def search_filters(
             municipality=municipality,
             doc_sets=doc_set or None,
         )
-    except ValueError as exc:
-        raise ConfigError(str(exc).splitlines()[-1] if "\n" in str(exc) else str(exc)) from exc
+    except ValidationError as exc:
+        raise ConfigError("; ".join(field_message(error, _OPTION_NAMES) for error in exc.errors())) from exc

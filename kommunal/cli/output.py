@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from assistant.errors import AssistantError, ConfigError, IndexUnavailableError
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 out = Console()
 """Results (stdout)."""
@@ -41,6 +45,13 @@ def exit_code(exc: AssistantError) -> int:
     if isinstance(exc, IndexUnavailableError):
         return EXIT_INDEX
     return EXIT_FAILED_INPUT
+
+
+def field_message(error: ErrorDetails, labels: Mapping[str, str] | None = None) -> str:
+    """One pydantic validation error as ``field: German message``; ``labels`` names fields as the
+    user typed them (``{"doc_type": "--doc-type"}``). Our validators already speak German."""
+    field = ".".join(str(part) for part in error["loc"])
+    return f"{(labels or {}).get(field, field)}: {error['msg'].removeprefix('Value error, ')}"
 
 
 def fail(exc: AssistantError, as_json: bool) -> typer.Exit:

@@ -64,3 +64,12 @@ def test_a_bad_batch_line_names_file_and_line(cli: CliRunner, tmp_path: Path) ->
     error = json.loads(result.stdout)["error"]
     assert "Zeile 2" in error["message"]
     assert "fragen.jsonl" in error["message"]
+
+
+def test_an_unknown_filter_value_names_the_option_and_what_it_allows(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["search", "Glasfaser", "--doc-type", "foo", "--handlungsfeld", "xyz", "--json"])
+    assert result.exit_code == EXIT_CONFIG, result.output
+    message = json.loads(result.stdout)["error"]["message"]
+    assert "--doc-type: Unbekannter Dokumenttyp 'foo'. Erlaubt: guidance" in message
+    assert "--handlungsfeld: Unbekanntes Handlungsfeld 'xyz'" in message
+    assert "pydantic" not in message
