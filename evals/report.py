@@ -14,7 +14,7 @@ from typing import Any
 from evals.answer_eval import ANSWER_METRICS, ANSWERS, answers_summary_rows
 from evals.configurations import BASELINE
 from evals.metrics import RETRIEVAL_METRICS
-from evals.runner import EvalRun
+from evals.run_record import EvalRun
 
 LABELS = {
     "recall@1": "Recall@1",

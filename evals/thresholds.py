@@ -26,7 +26,8 @@ from typing import Any
 
 from evals.answer_eval import ANSWER_METRICS, ANSWERS
 from evals.metrics import RETRIEVAL_METRICS
-from evals.runner import REPO_ROOT, EvalRun
+from evals.run_record import EvalRun
+from evals.runner import REPO_ROOT
 
 
 @dataclass

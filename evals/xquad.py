@@ -24,13 +24,8 @@ from assistant.index.opening import open_index
 from assistant.types import Chunk, DocumentRecord
 from evals.configurations import QueryCachingEmbedder, index_configurations
 from evals.metrics import evaluate_passages
-from evals.runner import (
-    DEFAULT_CACHE_DIR,
-    REPO_ROOT,
-    ConfigurationResult,
-    EvalRun,
-    eval_settings,
-)
+from evals.run_record import ConfigurationResult, EvalRun
+from evals.runner import DEFAULT_CACHE_DIR, REPO_ROOT, eval_settings
 
 DEFAULT_XQUAD_PATH = REPO_ROOT.parent / "shared" / "benchmarks" / "xquad-de" / "xquad.de.json"
 INDEX_NAME = "xquad-de"

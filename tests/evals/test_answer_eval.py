@@ -8,7 +8,7 @@ from assistant.types import Answer, Citation, Source
 from evals.answer_eval import evaluate_answers
 from evals.dataset import Question
 from evals.report import compare_runs, write_report
-from evals.runner import EvalRun
+from evals.run_record import EvalRun
 from evals.thresholds import check_thresholds, load_thresholds
 
 PASSAGE = "Die Stadtwerke errichten bis Ende 2025 acht LoRaWAN-Gateways im Stadtgebiet."

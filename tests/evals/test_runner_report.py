@@ -7,7 +7,8 @@ import pytest
 from evals.dataset import Question
 from evals.relevance import RetrievedChunk
 from evals.report import baseline_deltas, compare_runs, write_report
-from evals.runner import EvalRun, judge_configuration
+from evals.run_record import EvalRun
+from evals.runner import judge_configuration
 from evals.thresholds import check_thresholds, load_thresholds
 
 QUESTIONS = [
